@@ -1,0 +1,211 @@
+"""Docstrings of the estimators, written once for both."""
+
+_PARAMETERS = """\
+    hidden_layer_sizes : array-like of shape (n_layers - 2,), default=(100,)
+        The ith element is the number of neurons in the ith hidden layer.
+        ``()`` gives a model with no hidden layer (a generalised linear
+        model).
+
+    activation : {'identity', 'logistic', 'tanh', 'relu'}, default='relu'
+        Activation function of the hidden layers: ``f(x) = x``,
+        ``1 / (1 + exp(-x))``, ``tanh(x)`` or ``max(0, x)``.
+
+    solver : {'lbfgs', 'sgd', 'adam'}, default='adam'
+        'lbfgs' minimises the full-batch objective with scipy's L-BFGS-B;
+        'sgd' is mini-batch gradient descent with momentum; 'adam' is the
+        Adam optimizer of Kingma and Ba.
+
+    alpha : float, default=0.0001
+        Strength of the L2 penalty on the weights (not the intercepts). The
+        objective of a batch is ``(sum_i w_i loss_i + alpha/2 ||W||^2) /
+        sum_i w_i``.
+
+    batch_size : int or 'auto', default='auto'
+        Size of the mini-batches of the stochastic solvers; 'auto' is
+        ``min(200, n_samples)``. Ignored by 'lbfgs'.
+
+    learning_rate : {'constant', 'invscaling', 'adaptive'}, default='constant'
+        Learning-rate schedule of 'sgd': constant; ``learning_rate_init / (t
+        + 1) ** power_t`` after each epoch, ``t`` counting samples seen; or
+        divided by 5 each time ``n_iter_no_change`` epochs fail to improve
+        by ``tol``.
+
+    learning_rate_init : float, default=0.001
+        Initial step size of 'sgd' and 'adam'.
+
+    power_t : float, default=0.5
+        Exponent of the 'invscaling' schedule.
+
+    max_iter : int, default=200
+        Maximum number of epochs ('sgd', 'adam') or iterations ('lbfgs').
+
+    shuffle : bool, default=True
+        Whether to shuffle the rows before each epoch (stochastic solvers).
+
+    random_state : int, RandomState instance or None, default=None
+        Seeds the weight initialisation, the shuffling and the validation
+        split. With an int, ``fit`` is reproducible; successive
+        ``partial_fit`` calls draw new shuffles from one stream.
+
+    tol : float, default=1e-4
+        Improvement of the training loss (or validation score) below which
+        an epoch counts as no improvement; for 'lbfgs', the gradient
+        tolerance.
+
+    verbose : bool, default=False
+        Print one line per epoch with the loss.
+
+    warm_start : bool, default=False
+        When True, ``fit`` continues from the fitted weights.
+
+    momentum : float, default=0.9
+        Momentum of 'sgd', in [0, 1].
+
+    nesterovs_momentum : bool, default=True
+        Whether 'sgd' uses Nesterov's momentum.
+
+    early_stopping : bool, default=False
+        Hold out ``validation_fraction`` of the rows (stratified for
+        single-output classification), score them after each epoch, stop
+        after ``n_iter_no_change`` epochs without a ``tol`` improvement and
+        keep the best weights. Stochastic solvers only.
+
+    validation_fraction : float, default=0.1
+        Share of the rows held out by early stopping.
+
+    beta_1 : float, default=0.9
+        Decay rate of Adam's first-moment estimate, in [0, 1).
+
+    beta_2 : float, default=0.999
+        Decay rate of Adam's second-moment estimate, in [0, 1).
+
+    epsilon : float, default=1e-8
+        Adam's numerical-stability constant.
+
+    n_iter_no_change : int, default=10
+        Epochs without a ``tol`` improvement before stopping (or, with
+        'adaptive', before dividing the learning rate).
+
+    max_fun : int, default=15000
+        Maximum number of loss evaluations of 'lbfgs'.
+"""
+
+_ATTRIBUTES = """\
+    loss_ : float
+        Loss at the end of training: for the stochastic solvers, the
+        weighted mean loss over the last epoch plus the L2 penalty, counted
+        once.
+
+    best_loss_ : float or None
+        Lowest ``loss_`` seen (None with early stopping).
+
+    loss_curve_ : list of float
+        ``loss_`` after each epoch (stochastic solvers).
+
+    validation_scores_ : list of float or None
+        Validation score after each epoch, with early stopping.
+
+    best_validation_score_ : float or None
+        Best validation score, with early stopping.
+
+    t_ : int
+        Number of training samples seen by the stochastic solver.
+
+    coefs_ : list of ndarray
+        ``coefs_[i]`` has shape (n_units_i, n_units_(i+1)). A view into one
+        flat parameter vector: writing into it changes the model.
+
+    intercepts_ : list of ndarray
+        ``intercepts_[i]`` has shape (n_units_(i+1),); a view, as above.
+
+    n_features_in_ : int
+        Number of features seen during fit.
+
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Feature names, when X has string column names.
+
+    n_iter_ : int
+        Number of epochs run by the last ``fit`` (counting on across
+        ``partial_fit`` calls), or iterations of 'lbfgs'.
+
+    n_layers_ : int
+        Number of layers, input and output included.
+
+    n_outputs_ : int
+        Number of outputs.
+
+    out_activation_ : str
+        Inverse link of the output layer.
+"""
+
+_WEIGHTS = """\
+    Notes
+    -----
+    Sample weights enter each mini-batch as a weighted mean, so within one
+    batch an integer weight is the same as repeating the row. When batches
+    are smaller than the data, each batch is still one step whatever weight
+    it carries: weights rescale the rows of a batch against each other, not
+    batches against batches. A batch whose weights are all zero is skipped.
+
+    Differences from scikit-learn 1.9, all bug fixes: the multi-output
+    squared error reported as ``loss_`` is the loss whose gradient is used
+    (summed over outputs); ``loss_`` counts the L2 penalty once per epoch;
+    an int ``random_state`` does not replay the same shuffle on every
+    ``partial_fit`` call; early stopping stratifies multiclass targets too;
+    ``partial_fit`` exists only for the stochastic solvers.
+"""
+
+CLASSIFIER_DOC = f"""Multi-layer perceptron classifier, trained in mini-batches.
+
+A drop-in replacement for :class:`sklearn.neural_network.MLPClassifier`:
+the same parameters, methods and fitted attributes. It minimises the log
+loss of a softmax (multiclass) or of independent logistic outputs (binary,
+multilabel).
+
+Parameters
+----------
+{_PARAMETERS}
+Attributes
+----------
+    classes_ : ndarray or list of ndarray
+        Class labels of each output.
+
+{_ATTRIBUTES}
+{_WEIGHTS}
+Examples
+--------
+>>> from sklearn.datasets import load_iris
+>>> from sklearn_mbnet import MLPClassifier
+>>> X, y = load_iris(return_X_y=True)
+>>> clf = MLPClassifier(hidden_layer_sizes=(20,), solver="lbfgs",
+...                     random_state=0).fit(X, y)
+>>> clf.predict_proba(X[:1]).shape
+(1, 3)
+"""
+
+REGRESSOR_DOC = f"""Multi-layer perceptron regressor, trained in mini-batches.
+
+A drop-in replacement for :class:`sklearn.neural_network.MLPRegressor`:
+the same parameters, methods and fitted attributes. It minimises half the
+squared error (identity output) or half the Poisson deviance (exp output).
+
+Parameters
+----------
+    loss : {{'squared_error', 'poisson'}}, default='squared_error'
+        Half squared error, summed over outputs, or half Poisson deviance
+        with a log link (requires ``y >= 0``).
+
+{_PARAMETERS}
+Attributes
+----------
+{_ATTRIBUTES}
+{_WEIGHTS}
+Examples
+--------
+>>> from sklearn.datasets import make_regression
+>>> from sklearn_mbnet import MLPRegressor
+>>> X, y = make_regression(n_samples=200, random_state=0)
+>>> reg = MLPRegressor(hidden_layer_sizes=(), solver="lbfgs").fit(X, y)
+>>> round(reg.score(X, y), 3)
+1.0
+"""

@@ -1,0 +1,143 @@
+"""The layer stack over one flat parameter vector.
+
+Layout of ``params`` (and of ``grad``, which mirrors it): every layer's
+weights first, row-major, then every layer's intercepts::
+
+    [W_0 | W_1 | ... | W_L | b_0 | b_1 | ... | b_L]
+
+so the L2 penalty, which applies to weights only, is one contiguous slice.
+``coefs`` and ``intercepts`` are lists of views into ``params``: writing into
+them changes the parameters the optimizers and L-BFGS see.
+"""
+
+import numpy as np
+from sklearn import get_config
+from sklearn.utils import gen_batches
+
+from .layers import ACTIVATIONS, Linear
+
+
+class Network:
+    """Fully connected layers with one activation between them.
+
+    Parameters
+    ----------
+    layer_units : list of int
+        Widths from the input features to the outputs.
+    activation : str
+        Hidden activation, a key of ``layers.ACTIVATIONS``.
+    dtype : numpy dtype
+        Dtype of the parameters and of every computation.
+    """
+
+    def __init__(self, layer_units, activation, dtype):
+        self.layer_units = list(layer_units)
+        self.activation = activation
+        self.dtype = np.dtype(dtype)
+        shapes = list(zip(self.layer_units[:-1], self.layer_units[1:]))
+        self.n_coef = sum(n_in * n_out for n_in, n_out in shapes)
+        n_params = self.n_coef + sum(self.layer_units[1:])
+        self.params = np.zeros(n_params, dtype=self.dtype)
+        self.grad = np.zeros(n_params, dtype=self.dtype)
+        self._build()
+
+    def _build(self):
+        """Create the views and the layers over ``params`` and ``grad``."""
+        self.coefs, self.intercepts = _views(self.params, self.layer_units)
+        coef_grads, intercept_grads = _views(self.grad, self.layer_units)
+        self.linears = [
+            Linear(*views)
+            for views in zip(self.coefs, self.intercepts, coef_grads, intercept_grads)
+        ]
+        act = ACTIVATIONS[self.activation]
+        self.activations = [act() for _ in self.linears[:-1]]
+        self._outputs, self._deltas = [], []
+
+    def __getstate__(self):
+        return {k: getattr(self, k) for k in ("layer_units", "activation", "dtype",
+                                               "n_coef", "params", "grad")}
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self._build()
+
+    @property
+    def coef_params(self):
+        """The weights (not the intercepts) as one flat view."""
+        return self.params[: self.n_coef]
+
+    def init_glorot(self, rng):
+        """Glorot-uniform weights and intercepts, drawn as scikit-learn does.
+
+        For each layer, weights then intercepts ~ U(-r, r) with
+        r = sqrt(f / (fan_in + fan_out)), f = 2 for logistic, else 6.
+        """
+        factor = 2.0 if self.activation == "logistic" else 6.0
+        for coef, intercept in zip(self.coefs, self.intercepts):
+            bound = np.sqrt(factor / sum(coef.shape))
+            coef[...] = rng.uniform(-bound, bound, coef.shape)
+            intercept[...] = rng.uniform(-bound, bound, intercept.shape)
+
+    def allocate(self, n_rows):
+        """Reserve forward and backward workspaces for batches of n_rows."""
+        if self._outputs and self._outputs[0].shape[0] >= n_rows:
+            return
+        widths = self.layer_units[1:]
+        self._outputs = [np.empty((n_rows, w), self.dtype) for w in widths]
+        self._deltas = [np.empty((n_rows, w), self.dtype) for w in widths[:-1]]
+
+    def forward(self, X):
+        """Raw output for a batch, caching what ``backward`` needs."""
+        n = X.shape[0]
+        h = X
+        for i, linear in enumerate(self.linears):
+            h = linear.forward(h, self._outputs[i][:n])
+            if i < len(self.activations):
+                h = self.activations[i].forward(h)
+        return h
+
+    def backward(self, delta):
+        """Fill ``grad`` from ``delta = dL/draw`` of the last ``forward``."""
+        n = delta.shape[0]
+        for i in range(len(self.linears) - 1, -1, -1):
+            out = self._deltas[i - 1][:n] if i > 0 else None
+            delta = self.linears[i].backward(delta, out)
+            if i > 0:
+                delta = self.activations[i - 1].backward(delta)
+
+    def raw_output(self, X):
+        """Raw output for any rows; pure, so safe from several threads."""
+        h = X
+        for i, linear in enumerate(self.linears):
+            h = linear.apply(h, np.empty((X.shape[0], linear.coef.shape[1]), self.dtype))
+            if i < len(self.activations):
+                h = self.activations[i].apply(h)
+        return h
+
+    def predict(self, X, link, n_out):
+        """``link(raw_output(rows))`` in chunks that fit ``working_memory``.
+
+        Each chunk is cast to the network's dtype, so a float32 input to a
+        float64 model (or the reverse) is never converted whole.
+        """
+        n = X.shape[0]
+        # Per row: the cast input and two live layer outputs.
+        row_bytes = self.dtype.itemsize * (self.layer_units[0] + 2 * max(self.layer_units[1:]))
+        chunk = int(get_config()["working_memory"] * 2**20 // row_bytes)
+        result = np.empty((n, n_out), dtype=self.dtype)
+        for rows in gen_batches(n, max(chunk, 1)):
+            block = X[rows].astype(self.dtype, copy=False)
+            result[rows] = link(self.raw_output(block))
+        return result
+
+
+def _views(flat, layer_units):
+    """Weight and intercept views into a flat vector laid out as above."""
+    coefs, intercepts, start = [], [], 0
+    for n_in, n_out in zip(layer_units[:-1], layer_units[1:]):
+        coefs.append(flat[start : start + n_in * n_out].reshape(n_in, n_out))
+        start += n_in * n_out
+    for n_out in layer_units[1:]:
+        intercepts.append(flat[start : start + n_out])
+        start += n_out
+    return coefs, intercepts

@@ -1,0 +1,143 @@
+"""Losses over the raw output ``raw = h @ W + b`` of the last layer.
+
+Each loss pairs a per-sample loss with its canonical inverse link, so the
+gradient with respect to ``raw`` is simply ``link(raw) - y``:
+
+=====================  ============  ==========================================
+loss                   link          per-sample loss l(y, raw), summed over
+                                     the outputs
+=====================  ============  ==========================================
+squared error          identity      0.5 * (raw - y)**2
+Poisson (half dev.)    exp           y log(y / mu) - y + mu,      mu = exp(raw)
+binary log loss        logistic      log(1 + exp(raw)) - y raw
+multiclass log loss    softmax       logsumexp(raw) - sum(y raw)  (one-hot y)
+=====================  ============  ==========================================
+
+``value_and_grad`` returns the weighted mean ``sum(w_i l_i) / sum(w_i)`` and
+its gradient ``w_i (link(raw_i) - y_i) / sum(w_i)``. Links are computed
+without overflow for raw values of any size: log-sum-exp with the row maximum
+taken out, ``expit`` and ``logaddexp`` for the logistic, and an exponent
+capped at half the dtype's range for the exp link.
+"""
+
+import numpy as np
+from scipy.special import expit, xlogy
+
+
+def _log_sum_exp(raw):
+    """Row-wise log(sum(exp(raw))) as a column, exact for raw up to +-1e300."""
+    top = raw.max(axis=1, keepdims=True)
+    return top + np.log(np.exp(raw - top).sum(axis=1, keepdims=True))
+
+
+def _open_unit(p):
+    """Clip probabilities into (0, 1) so that their log is finite.
+
+    Changes only values that rounded to exactly 0 or 1: the bounds are the
+    smallest normal number and the largest number below 1.
+    """
+    one = p.dtype.type(1)
+    return np.clip(p, np.finfo(p.dtype).tiny, np.nextafter(one, 0 * one), out=p)
+
+
+class _Loss:
+    """A loss with its link. Subclasses define ``pointwise`` and ``predict``.
+
+    ``pointwise(y, raw)`` returns the per-sample losses (n,) and the unweighted
+    gradient (n, n_outputs) of each with respect to its ``raw`` row.
+    """
+
+    def value_and_grad(self, y, raw, sample_weight=None):
+        """Weighted mean loss and its gradient with respect to ``raw``."""
+        losses, grad = self.pointwise(y, raw)
+        if sample_weight is None:
+            grad /= raw.shape[0]
+            return float(losses.mean()), grad
+        total = sample_weight.sum()
+        grad *= (sample_weight / total)[:, np.newaxis]
+        return float(losses @ sample_weight / total), grad
+
+    def value(self, y, raw, sample_weight=None):
+        return self.value_and_grad(y, raw, sample_weight)[0]
+
+    def grad(self, y, raw, sample_weight=None):
+        return self.value_and_grad(y, raw, sample_weight)[1]
+
+
+class SquaredError(_Loss):
+    """Half squared error, summed over outputs (the gradient's own loss)."""
+
+    out_activation = "identity"
+
+    def pointwise(self, y, raw):
+        diff = raw - y
+        return 0.5 * np.einsum("ij,ij->i", diff, diff), diff
+
+    def predict(self, raw):
+        return raw
+
+
+class Poisson(_Loss):
+    """Half Poisson deviance with a log link; requires y >= 0."""
+
+    out_activation = "exp"
+
+    def _capped(self, raw):
+        # exp(raw) stays finite, with room to square it, below this bound.
+        return np.minimum(raw, np.log(np.finfo(raw.dtype).max) / 2)
+
+    def pointwise(self, y, raw):
+        raw = self._capped(raw)
+        mu = np.exp(raw)
+        losses = (xlogy(y, y) - y * raw - y + mu).sum(axis=1)
+        mu -= y
+        return losses, mu
+
+    def predict(self, raw):
+        return np.exp(self._capped(raw))
+
+
+class BinaryLogLoss(_Loss):
+    """Log loss of independent logistic outputs (binary and multilabel)."""
+
+    out_activation = "logistic"
+
+    def pointwise(self, y, raw):
+        losses = (np.logaddexp(0, raw) - y * raw).sum(axis=1)
+        grad = expit(raw)
+        grad -= y
+        return losses, grad
+
+    def predict(self, raw):
+        return _open_unit(expit(raw))
+
+    def log_predict(self, raw):
+        """log(expit(raw)) = -log(1 + exp(-raw)), finite for any raw."""
+        return -np.logaddexp(0, -raw)
+
+
+class MultinomialLogLoss(_Loss):
+    """Log loss of a softmax over the outputs (multiclass, one-hot y)."""
+
+    out_activation = "softmax"
+
+    def pointwise(self, y, raw):
+        log_prob = raw - _log_sum_exp(raw)
+        losses = -np.einsum("ij,ij->i", y, log_prob)
+        grad = np.exp(log_prob, out=log_prob)
+        grad -= y
+        return losses, grad
+
+    def predict(self, raw):
+        return _open_unit(np.exp(self.log_predict(raw)))
+
+    def log_predict(self, raw):
+        return raw - _log_sum_exp(raw)
+
+
+LOSSES = {
+    "squared_error": SquaredError,
+    "poisson": Poisson,
+    "binary_log_loss": BinaryLogLoss,
+    "log_loss": MultinomialLogLoss,
+}

@@ -1,0 +1,126 @@
+"""Stochastic optimizers updating one flat parameter vector in place.
+
+The update formulas and defaults are scikit-learn's (1.9):
+
+SGD, with velocity ``v`` (0 at the start) and learning rate ``lr``::
+
+    v <- momentum * v - lr * g
+    w <- w + v                              (classical momentum)
+    w <- w + momentum * v - lr * g          (Nesterov's momentum)
+
+``lr`` is ``learning_rate_init`` ('constant', 'adaptive') or, after each
+epoch, ``learning_rate_init / (t + 1) ** power_t`` with ``t`` the number of
+samples seen ('invscaling'). 'adaptive' divides ``lr`` by 5 each time the
+stopping rule fires, and stops once ``lr <= 1e-6``.
+
+Adam, at step ``k`` (1-based)::
+
+    m <- beta_1 m + (1 - beta_1) g
+    s <- beta_2 s + (1 - beta_2) g**2
+    lr_k = learning_rate_init * sqrt(1 - beta_2**k) / (1 - beta_1**k)
+    w <- w - lr_k * m / (sqrt(s) + epsilon)
+
+The state (velocity, moments, step count, learning rate) lives in the
+optimizer, so it carries over from one ``partial_fit`` call to the next.
+"""
+
+import numpy as np
+
+
+class SGD:
+    """Stochastic gradient descent with momentum and learning-rate schedules."""
+
+    def __init__(
+        self,
+        n_params,
+        dtype,
+        learning_rate_init=0.1,
+        schedule="constant",
+        momentum=0.9,
+        nesterov=True,
+        power_t=0.5,
+    ):
+        self.learning_rate_init = learning_rate_init
+        self.learning_rate = float(learning_rate_init)
+        self.schedule = schedule
+        self.momentum = momentum
+        self.nesterov = nesterov
+        self.power_t = power_t
+        self.velocity = np.zeros(n_params, dtype=dtype)
+        self._work = np.empty(n_params, dtype=dtype)
+
+    def step(self, params, grad):
+        """One update of ``params`` in place from the gradient ``grad``."""
+        v, lr_g = self.velocity, self._work
+        np.multiply(grad, self.learning_rate, out=lr_g)
+        v *= self.momentum
+        v -= lr_g
+        if self.nesterov:
+            params += self.momentum * v
+            params -= lr_g
+        else:
+            params += v
+
+    def epoch_end(self, n_samples_seen):
+        if self.schedule == "invscaling":
+            self.learning_rate = float(self.learning_rate_init) / (
+                n_samples_seen + 1
+            ) ** self.power_t
+
+    def on_plateau(self, verbose=False):
+        """React to the stopping rule firing; return True to stop training."""
+        if self.schedule != "adaptive":
+            return True
+        if self.learning_rate <= 1e-6:
+            return True
+        self.learning_rate /= 5.0
+        if verbose:
+            print(f"Setting learning rate to {self.learning_rate:f}")
+        return False
+
+
+class Adam:
+    """Adam (Kingma and Ba, 2014) with bias-corrected step size."""
+
+    def __init__(
+        self,
+        n_params,
+        dtype,
+        learning_rate_init=0.001,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+    ):
+        self.learning_rate_init = learning_rate_init
+        self.learning_rate = float(learning_rate_init)
+        self.beta_1, self.beta_2, self.epsilon = beta_1, beta_2, epsilon
+        self.t = 0
+        self.m = np.zeros(n_params, dtype=dtype)
+        self.s = np.zeros(n_params, dtype=dtype)
+        self._work = np.empty(n_params, dtype=dtype)
+
+    def step(self, params, grad):
+        """One update of ``params`` in place from the gradient ``grad``."""
+        b1, b2, m, s, work = self.beta_1, self.beta_2, self.m, self.s, self._work
+        self.t += 1
+        m *= b1
+        np.multiply(grad, 1 - b1, out=work)
+        m += work
+        s *= b2
+        np.multiply(grad, grad, out=work)
+        work *= 1 - b2
+        s += work
+        self.learning_rate = (
+            self.learning_rate_init * np.sqrt(1 - b2**self.t) / (1 - b1**self.t)
+        )
+        np.sqrt(s, out=work)
+        work += self.epsilon
+        np.divide(m, work, out=work)
+        work *= self.learning_rate
+        params -= work
+
+    def epoch_end(self, n_samples_seen):
+        pass
+
+    def on_plateau(self, verbose=False):
+        return True
