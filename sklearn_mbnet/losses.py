@@ -30,14 +30,25 @@ def _log_sum_exp(raw):
     return top + np.log(np.exp(raw - top).sum(axis=1, keepdims=True))
 
 
+def _unit_bounds(dtype):
+    """The smallest normal number and the largest number below 1."""
+    one = np.dtype(dtype).type(1)
+    return np.finfo(dtype).tiny, np.nextafter(one, 0 * one)
+
+
 def _open_unit(p):
     """Clip probabilities into (0, 1) so that their log is finite.
 
-    Changes only values that rounded to exactly 0 or 1: the bounds are the
-    smallest normal number and the largest number below 1.
+    Changes only values that rounded to (nearly) exactly 0 or 1.
     """
-    one = p.dtype.type(1)
-    return np.clip(p, np.finfo(p.dtype).tiny, np.nextafter(one, 0 * one), out=p)
+    return np.clip(p, *_unit_bounds(p.dtype), out=p)
+
+
+def _log_open_unit(log_p):
+    """Clip log-probabilities to the logs of the same bounds, so that
+    ``log_predict`` and ``log(predict)`` order and tie classes alike."""
+    low, high = _unit_bounds(log_p.dtype)
+    return np.clip(log_p, np.log(low), np.log(high), out=log_p)
 
 
 class _Loss:
@@ -113,7 +124,7 @@ class BinaryLogLoss(_Loss):
 
     def log_predict(self, raw):
         """log(expit(raw)) = -log(1 + exp(-raw)), finite for any raw."""
-        return -np.logaddexp(0, -raw)
+        return _log_open_unit(-np.logaddexp(0, -raw))
 
 
 class MultinomialLogLoss(_Loss):
@@ -129,10 +140,10 @@ class MultinomialLogLoss(_Loss):
         return losses, grad
 
     def predict(self, raw):
-        return _open_unit(np.exp(self.log_predict(raw)))
+        return _open_unit(np.exp(raw - _log_sum_exp(raw)))
 
     def log_predict(self, raw):
-        return raw - _log_sum_exp(raw)
+        return _log_open_unit(raw - _log_sum_exp(raw))
 
 
 LOSSES = {
