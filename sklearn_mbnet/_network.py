@@ -11,6 +11,7 @@ them changes the parameters the optimizers and L-BFGS see.
 """
 
 import numpy as np
+from scipy.linalg import get_blas_funcs
 from sklearn import get_config
 from sklearn.utils import gen_batches
 
@@ -52,6 +53,8 @@ class Network:
         act = ACTIVATIONS[self.activation]
         self.activations = [act() for _ in self.linears[:-1]]
         self._outputs, self._deltas = [], []
+        # BLAS y += a x, in place on contiguous vectors of the network's dtype.
+        self._axpy = get_blas_funcs("axpy", dtype=self.dtype)
 
     def __getstate__(self):
         return {k: getattr(self, k) for k in ("layer_units", "activation", "dtype",
@@ -65,6 +68,10 @@ class Network:
     def coef_params(self):
         """The weights (not the intercepts) as one flat view."""
         return self.params[: self.n_coef]
+
+    def add_penalty_grad(self, scale):
+        """Add ``scale * W`` to the weights' gradient, d/dW of scale/2 ||W||^2."""
+        self._axpy(self.coef_params, self.grad[: self.n_coef], a=scale)
 
     def init_glorot(self, rng):
         """Glorot-uniform weights and intercepts, drawn as scikit-learn does.
@@ -85,6 +92,7 @@ class Network:
         widths = self.layer_units[1:]
         self._outputs = [np.empty((n_rows, w), self.dtype) for w in widths]
         self._deltas = [np.empty((n_rows, w), self.dtype) for w in widths[:-1]]
+        self._ones = np.ones(n_rows, self.dtype)
 
     def forward(self, X):
         """Raw output for a batch, caching what ``backward`` needs."""
@@ -99,9 +107,10 @@ class Network:
     def backward(self, delta):
         """Fill ``grad`` from ``delta = dL/draw`` of the last ``forward``."""
         n = delta.shape[0]
+        ones = self._ones[:n]
         for i in range(len(self.linears) - 1, -1, -1):
             out = self._deltas[i - 1][:n] if i > 0 else None
-            delta = self.linears[i].backward(delta, out)
+            delta = self.linears[i].backward(delta, ones, out)
             if i > 0:
                 delta = self.activations[i - 1].backward(delta)
 

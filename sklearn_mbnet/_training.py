@@ -33,7 +33,7 @@ def loss_and_grad(net, loss, alpha, X, Y, sample_weight):
     net.backward(delta)
     if alpha:
         # d/dW of alpha/2 ||W||^2 / sum(w)
-        net.grad[: net.n_coef] += (alpha / total) * net.coef_params
+        net.add_penalty_grad(alpha / total)
     return value
 
 

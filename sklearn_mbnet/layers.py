@@ -49,18 +49,21 @@ class Linear:
         self._x = x
         return self.apply(x, out)
 
-    def backward(self, delta, out=None):
-        """Fill ``dL/dW = x.T @ delta`` and ``dL/db = sum(delta)``.
+    def backward(self, delta, ones, out=None):
+        """Fill ``dL/dW = x.T @ delta`` and ``dL/db = ones @ delta``.
 
-        Returns ``dL/dx = delta @ W.T`` written into ``out``, or None when
-        ``out`` is None (the first layer has no use for it).
+        ``ones`` is a vector of ones as long as the batch: the column sums
+        of ``delta`` as a matrix-vector product, which BLAS does faster than
+        ``delta.sum(axis=0)``. Returns ``dL/dx = delta @ W.T`` written into
+        ``out``, or None when ``out`` is None (the first layer has no use
+        for it).
         """
         x = self._x
         if sparse.issparse(x):
             self.coef_grad[...] = x.T @ delta
         else:
             np.matmul(x.T, delta, out=self.coef_grad)
-        np.sum(delta, axis=0, out=self.intercept_grad)
+        np.matmul(ones, delta, out=self.intercept_grad)
         if out is None:
             return None
         return np.matmul(delta, self.coef.T, out=out)
@@ -128,7 +131,8 @@ class ReLU(_Activation):
 
     @staticmethod
     def derivative(a, delta):
-        np.copyto(delta, 0, where=a <= 0)
+        # Multiplying by the mask is several times faster than copyto(where=).
+        delta *= a > 0
         return delta
 
 

@@ -55,18 +55,21 @@ class _Loss:
     """A loss with its link. Subclasses define ``pointwise`` and ``predict``.
 
     ``pointwise(y, raw)`` returns the per-sample losses (n,) and the unweighted
-    gradient (n, n_outputs) of each with respect to its ``raw`` row.
+    gradient (n, n_outputs) of each with respect to its ``raw`` row. It may
+    compute the gradient in ``raw``'s own buffer: callers pass a workspace
+    (or a copy), never an array they still need.
     """
 
     def value_and_grad(self, y, raw, sample_weight=None):
         """Weighted mean loss and its gradient with respect to ``raw``."""
         losses, grad = self.pointwise(y, raw)
         if sample_weight is None:
-            grad /= raw.shape[0]
-            return float(losses.mean()), grad
+            n = raw.shape[0]
+            grad *= 1.0 / n
+            return float(losses.sum()) / n, grad
         total = sample_weight.sum()
         grad *= (sample_weight / total)[:, np.newaxis]
-        return float(losses @ sample_weight / total), grad
+        return float(losses @ sample_weight) / total, grad
 
     def value(self, y, raw, sample_weight=None):
         return self.value_and_grad(y, raw, sample_weight)[0]
@@ -81,7 +84,7 @@ class SquaredError(_Loss):
     out_activation = "identity"
 
     def pointwise(self, y, raw):
-        diff = raw - y
+        diff = np.subtract(raw, y, out=raw)
         return 0.5 * np.einsum("ij,ij->i", diff, diff), diff
 
     def predict(self, raw):
@@ -95,17 +98,18 @@ class Poisson(_Loss):
 
     def _capped(self, raw):
         # exp(raw) stays finite, with room to square it, below this bound.
-        return np.minimum(raw, np.log(np.finfo(raw.dtype).max) / 2)
+        return np.minimum(raw, np.log(np.finfo(raw.dtype).max) / 2, out=raw)
 
     def pointwise(self, y, raw):
         raw = self._capped(raw)
-        mu = np.exp(raw)
-        losses = (xlogy(y, y) - y * raw - y + mu).sum(axis=1)
+        losses = (xlogy(y, y) - y * raw - y).sum(axis=1)
+        mu = np.exp(raw, out=raw)
+        losses += mu.sum(axis=1)
         mu -= y
         return losses, mu
 
     def predict(self, raw):
-        return np.exp(self._capped(raw))
+        return np.exp(self._capped(raw), out=raw)
 
 
 class BinaryLogLoss(_Loss):
@@ -114,13 +118,14 @@ class BinaryLogLoss(_Loss):
     out_activation = "logistic"
 
     def pointwise(self, y, raw):
-        losses = (np.logaddexp(0, raw) - y * raw).sum(axis=1)
-        grad = expit(raw)
+        losses = np.logaddexp(0, raw)
+        losses -= y * raw
+        grad = expit(raw, out=raw)
         grad -= y
-        return losses, grad
+        return losses.sum(axis=1), grad
 
     def predict(self, raw):
-        return _open_unit(expit(raw))
+        return _open_unit(expit(raw, out=raw))
 
     def log_predict(self, raw):
         """log(expit(raw)) = -log(1 + exp(-raw)), finite for any raw."""
@@ -128,16 +133,24 @@ class BinaryLogLoss(_Loss):
 
 
 class MultinomialLogLoss(_Loss):
-    """Log loss of a softmax over the outputs (multiclass, one-hot y)."""
+    """Log loss of a softmax over the outputs (multiclass, one-hot y).
+
+    With the row maximum taken out, r = raw - max(raw) <= 0, so exp(r) cannot
+    overflow and sum(exp(r)) >= 1: l = log(sum(exp(r))) - y . r.
+    """
 
     out_activation = "softmax"
 
     def pointwise(self, y, raw):
-        log_prob = raw - _log_sum_exp(raw)
-        losses = -np.einsum("ij,ij->i", y, log_prob)
-        grad = np.exp(log_prob, out=log_prob)
-        grad -= y
-        return losses, grad
+        shifted = np.subtract(raw, raw.max(axis=1, keepdims=True), out=raw)
+        y_dot_shifted = np.einsum("ij,ij->i", y, shifted)
+        prob = np.exp(shifted, out=raw)
+        # Row sums as a matrix product: much faster than sum(axis=1) on
+        # short rows.
+        total = prob @ np.ones((prob.shape[1], 1), prob.dtype)
+        prob /= total
+        prob -= y
+        return np.log(total[:, 0]) - y_dot_shifted, prob
 
     def predict(self, raw):
         return _open_unit(np.exp(raw - _log_sum_exp(raw)))
