@@ -120,27 +120,5 @@ def _unlink_sklearn_xrefs(app, what, name, obj, options, lines):
     lines[:] = text.split("\n")
 
 
-# TEMPORARY: sklearn_mbnet/_docs.py writes ``of shape (n_features_in_,)``,
-# whose trailing underscore reST reads as a link to a target that does not
-# exist. Until the docstring quotes the name (```n_features_in_```, as
-# scikit-learn does), quote bare names ending in "_" inside "shape (...)".
-# This is a no-op once the docstring is fixed; then delete it.
-_SHAPE = re.compile(r"(of shape \()([^)]*)(\))")
-_BARE_TRAILING_UNDERSCORE = re.compile(r"(?<![`\w])([A-Za-z]\w*_)(?![`\w])")
-
-
-def _quote_shape_names(app, what, name, obj, options, lines):
-    if not name.startswith("sklearn_mbnet."):
-        return
-    for i, line in enumerate(lines):
-        lines[i] = _SHAPE.sub(
-            lambda m: m.group(1)
-            + _BARE_TRAILING_UNDERSCORE.sub(r"`\1`", m.group(2))
-            + m.group(3),
-            line,
-        )
-
-
 def setup(app):
     app.connect("autodoc-process-docstring", _unlink_sklearn_xrefs)
-    app.connect("autodoc-process-docstring", _quote_shape_names)
