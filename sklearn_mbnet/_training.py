@@ -91,8 +91,15 @@ def run_epoch(est, net, loss, data, batch_size):
 
 
 def fit_stochastic(est, net, loss, data, y_score, incremental):
-    """Epoch loop of sgd and adam, with the stopping rules of scikit-learn."""
-    train, val = split_validation(est, data, y_score) if est.early_stopping else (data, None)
+    """Epoch loop of sgd and adam, with the stopping rules of scikit-learn.
+
+    Raises ValueError when an epoch ends on a non-finite loss or weight; the
+    estimator's ``fit`` then restores the state from before the call. A
+    KeyboardInterrupt stops training with a warning and keeps the weights
+    reached so far, as scikit-learn does (``fit`` then checks that they are
+    finite).
+    """
+    train, val = _split_for_early_stopping(est, data, y_score)
     n_samples = train[0].shape[0]
     batch_size = _batch_size(est.batch_size, n_samples)
     net.allocate(batch_size)
@@ -102,8 +109,7 @@ def fit_stochastic(est, net, loss, data, y_score, incremental):
     try:
         for _ in range(n_epochs):
             est.loss_ = run_epoch(est, net, loss, train, batch_size)
-            if not np.isfinite(est.loss_):
-                raise _diverged(est)
+            _check_finite(est, net)
             est.n_iter_ += 1
             est.t_ += n_samples
             est.loss_curve_.append(est.loss_)
@@ -122,6 +128,40 @@ def fit_stochastic(est, net, loss, data, y_score, incremental):
         warnings.warn("Training interrupted by user.")
     if est.early_stopping:
         np.copyto(net.params, est._best_params)
+
+
+def _check_finite(est, net):
+    """Raise the divergence error unless the epoch's loss and weights are finite."""
+    if not np.isfinite(est.loss_):
+        raise _diverged(est, "the loss")
+    if not np.isfinite(net.params).all():
+        raise _diverged(est, "a weight")
+
+
+def _split_for_early_stopping(est, data, y_score):
+    """``(train, validation)`` for early stopping, else ``(data, None)``.
+
+    Errors of the split name the parameters to change; a part whose sample
+    weights are all zero (nothing to train on or to score) is an error too.
+    """
+    if not est.early_stopping:
+        return data, None
+    try:
+        train, val = split_validation(est, data, y_score)
+    except ValueError as exc:
+        raise ValueError(
+            f"early_stopping=True cannot hold out validation_fraction="
+            f"{est.validation_fraction} of {data[0].shape[0]} rows: {exc} "
+            "Change validation_fraction, pass more rows, or set early_stopping=False."
+        ) from exc
+    for (_, _, weights), name in ((train, "training"), (val, "validation")):
+        if weights is not None and not weights.sum() > 0:
+            raise ValueError(
+                f"early_stopping=True left {name} rows whose sample weights are "
+                "all zero. Give more rows a positive weight, change "
+                "validation_fraction or random_state, or set early_stopping=False."
+            )
+    return train, val
 
 
 def _should_stop(est, net, val):
@@ -188,12 +228,24 @@ def _batch_size(batch_size, n_samples):
     return int(np.clip(batch_size, 1, n_samples))
 
 
-def _diverged(est):
+def _diverged(est, what="the loss", when=None):
+    """The ValueError of a fit whose loss, weights or outputs became non-finite.
+
+    ``when`` defaults to the epoch in progress ('in L-BFGS' for lbfgs).
+    """
+    if est.solver == "lbfgs":
+        when, advice = when or "in L-BFGS", "Scale the input features"
+    else:
+        when = when or f"at epoch {est.n_iter_ + 1}"
+        advice = (
+            f"Lower learning_rate_init (now {est.learning_rate_init}) or scale "
+            "the input features"
+        )
     return ValueError(
-        f"Training diverged: the loss became non-finite at epoch "
-        f"{est.n_iter_ + 1}. Lower learning_rate_init "
-        f"(now {est.learning_rate_init}) or scale the input features, for "
-        "example with sklearn.preprocessing.StandardScaler."
+        f"Training diverged: {what} became non-finite {when}; the estimator "
+        f"is left as it was before this call. {advice}, for example with "
+        "sklearn.preprocessing.StandardScaler, and rescale very large "
+        "regression targets or sample weights."
     )
 
 
