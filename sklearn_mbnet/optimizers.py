@@ -83,9 +83,11 @@ class SGD(_BlasOptimizer):
 
     def epoch_end(self, n_samples_seen):
         if self.schedule == "invscaling":
-            self.learning_rate = float(self.learning_rate_init) / (
-                n_samples_seen + 1
-            ) ** self.power_t
+            # lr / (t + 1)**power_t, where the power would overflow (power_t
+            # in the hundreds) the rate underflows to 0 instead of raising.
+            self.learning_rate = float(self.learning_rate_init) / _float_power(
+                n_samples_seen + 1, self.power_t
+            )
 
     def on_plateau(self, verbose=False):
         """React to the stopping rule firing; return True to stop training."""
@@ -142,3 +144,11 @@ class Adam(_BlasOptimizer):
 
     def on_plateau(self, verbose=False):
         return True
+
+
+def _float_power(base, exponent):
+    """``base ** exponent`` as a float, ``inf`` where it would overflow."""
+    try:
+        return float(base) ** exponent
+    except OverflowError:
+        return float("inf")

@@ -67,6 +67,15 @@ def test_invscaling_schedule():
     assert_allclose(w, W0 - 0.01 * G1)
 
 
+def test_invscaling_rate_underflows_to_zero_for_huge_power_t():
+    # 100 ** 1000 overflows a float: the rate is then 0, not an OverflowError.
+    opt = SGD(3, np.float64, 0.1, schedule="invscaling", power_t=1000.0)
+    opt.epoch_end(n_samples_seen=99)
+    assert opt.learning_rate == 0.0
+    opt.epoch_end(n_samples_seen=0)
+    assert opt.learning_rate == 0.1
+
+
 def test_adaptive_schedule_divides_by_five_then_stops():
     opt = SGD(3, np.float64, 1e-5, schedule="adaptive")
     assert opt.on_plateau() is False and opt.learning_rate == pytest.approx(2e-6)
