@@ -99,7 +99,17 @@ def fit_stochastic(est, net, loss, data, y_score, incremental):
     reached so far, as scikit-learn does (``fit`` then checks that they are
     finite).
     """
+    if incremental and est.early_stopping:
+        raise ValueError(
+            "partial_fit does not support early_stopping=True: one call is one "
+            "epoch, with nothing to hold out. Set early_stopping=False."
+        )
     train, val = _split_for_early_stopping(est, data, y_score)
+    if est.shuffle and not sparse.issparse(train[0]) and not train[0].flags.c_contiguous:
+        # Shuffled batches gather rows; in an F-ordered X (a DataFrame's
+        # values, a column slice) each row is n_features scattered reads. One
+        # C-ordered copy per call makes each row one contiguous read.
+        train = (np.ascontiguousarray(train[0]), *train[1:])
     n_samples = train[0].shape[0]
     batch_size = _batch_size(est.batch_size, n_samples)
     net.allocate(batch_size)

@@ -153,6 +153,15 @@ def test_partial_fit_only_for_stochastic_solvers(kind):
     assert not hasattr(est, "partial_fit")
 
 
+@pytest.mark.parametrize("kind", ["clf", "reg"])
+def test_partial_fit_rejects_early_stopping_like_sklearn(kind):
+    X, y = _X(), _y(kind, _X())
+    extra = {"classes": np.unique(y)} if kind == "clf" else {}
+    for cls in (OURS[kind], SKLEARN[kind]):
+        with pytest.raises(ValueError, match="partial_fit does not support early_stopping"):
+            cls(early_stopping=True).partial_fit(X, y, **extra)
+
+
 # ------------------------------------ 3. partial_fit: shuffles, counters
 
 

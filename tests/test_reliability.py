@@ -104,8 +104,8 @@ def test_no_floating_point_error_for_inputs_up_to_bound(activation, loss_name, d
         net.allocate(n)
         with np.errstate(**RAISE):
             value = loss_and_grad(net, loss, 1e-4, X, Y, w)
-            pred = net.predict(X, loss.predict, 3)
-            log_pred = net.predict(X, getattr(loss, "log_predict", loss.predict), 3)
+            pred = net.predict(X, loss.predict)
+            log_pred = net.predict(X, getattr(loss, "log_predict", loss.predict))
         assert np.isfinite(value)
         assert np.isfinite(net.grad).all()
         assert np.isfinite(pred).all() and np.isfinite(log_pred).all()
@@ -170,10 +170,10 @@ def test_raw_outputs_of_1e4_are_safe(loss_name, dtype):
     net.intercepts[-1][...] = [1e4, -1e4, 0.0]
     net.allocate(6)
     with np.errstate(**RAISE):
-        raw = net.predict(X, lambda r: r.copy(), 3)
+        raw = net.predict(X, lambda r: r.copy())
         value = loss_and_grad(net, loss, 1e-4, X, Y, None)
-        pred = net.predict(X, loss.predict, 3)
-        log_pred = net.predict(X, getattr(loss, "log_predict", loss.predict), 3)
+        pred = net.predict(X, loss.predict)
+        log_pred = net.predict(X, getattr(loss, "log_predict", loss.predict))
     np.testing.assert_array_equal(raw, np.tile([1e4, -1e4, 0.0], (6, 1)).astype(dtype))
     assert np.isfinite(value) and np.isfinite(net.grad).all()
     assert np.isfinite(pred).all() and np.isfinite(log_pred).all()
@@ -538,11 +538,12 @@ def test_keyboard_interrupt_mid_epoch_leaves_usable_estimator(kind, solver,
         assert np.isfinite(pred).all()
     else:
         assert np.isfinite(est.predict_log_proba(X)).all()
-    # Usable: it trains on, and refits, without the interruption.
+    # Usable: it trains on (partial_fit refuses early stopping, as in
+    # scikit-learn), and refits, without the interruption.
     del est._loss
-    est.partial_fit(X, y)
+    est.set_params(early_stopping=False).partial_fit(X, y)
     assert est.n_iter_ == 2
-    _fit_quiet(est, X, y)
+    _fit_quiet(est.set_params(early_stopping=early_stopping), X, y)
 
 
 def test_keyboard_interrupt_in_lbfgs_propagates_and_restores_state():
