@@ -215,7 +215,7 @@ class _BaseMLP(BaseEstimator):
         when = "at the end of training"
         if not np.isfinite(self._network.params).all():
             raise _training._diverged(self, "a weight", when)
-        raw = self._network.predict(X[:64], lambda raw: raw, self.n_outputs_)
+        raw = self._network.predict(X[:64], lambda raw: raw)
         if not np.isfinite(raw).all():
             raise _training._diverged(self, "the network's output", when)
 
@@ -333,8 +333,9 @@ class _BaseMLP(BaseEstimator):
     def _is_classifier(self):
         return isinstance(self, ClassifierMixin)
 
-    def _predict(self, X, link, n_out):
-        """``link`` of the network's raw output for X, checked to be finite."""
+    def _predict(self, X, link):
+        """``link`` of the network's raw output for X, checked to be finite,
+        computed chunk by chunk."""
 
         def checked(raw):
             if not np.isfinite(raw).all():
@@ -345,7 +346,7 @@ class _BaseMLP(BaseEstimator):
                 )
             return link(raw)
 
-        return self._network.predict(X, checked, n_out)
+        return self._network.predict(X, checked)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -535,8 +536,9 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
         return accuracy_score(y, self._predict_labels(X), sample_weight=sample_weight)
 
     def _predict_labels(self, X):
-        proba = self._predict(X, self._loss().predict, self.n_outputs_)
-        return self._label_binarizer.inverse_transform(proba)
+        # Labels chunk by chunk: the probabilities of all rows are never held.
+        predict, labels = self._loss().predict, self._label_binarizer.inverse_transform
+        return self._predict(X, lambda raw: labels(predict(raw)))
 
     def predict(self, X):
         """Predict the class (or labels, if multilabel) of each row of X.
@@ -588,12 +590,12 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
         loss = self._loss()
         link = loss.log_predict if log else loss.predict
         if self._label_binarizer.y_type_ != "binary":
-            return self._predict(X, link, self.n_outputs_)
+            return self._predict(X, link)
 
         def both_classes(raw):  # P(first class) = expit(-raw), exactly
             return np.hstack([link(-raw), link(raw)])
 
-        return self._predict(X, both_classes, 2)
+        return self._predict(X, both_classes)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -694,7 +696,7 @@ class MLPRegressor(RegressorMixin, _BaseMLP):
         return r2_score(y, self._predict_values(X), sample_weight=sample_weight)
 
     def _predict_values(self, X):
-        y = self._predict(X, self._loss().predict, self.n_outputs_)
+        y = self._predict(X, self._loss().predict)
         return y.ravel() if self.n_outputs_ == 1 else y
 
     def predict(self, X):

@@ -66,3 +66,18 @@ def test_prediction_memory_is_output_plus_one_chunk(input_dtype):
     assert extra <= output + CHUNK_BYTES + 2**20
     # ... and far below one pass over all rows.
     assert extra < X.shape[0] * 64 * 8 / 4
+
+
+def test_label_prediction_never_holds_all_probabilities():
+    """predict keeps labels only: 200,000 x 10 probabilities (16 MB) would
+    exceed the bound below."""
+    rng = np.random.RandomState(0)
+    X_train = rng.randn(300, 20)
+    est = _fitted(MLPClassifier(hidden_layer_sizes=(16,), max_iter=2, random_state=0),
+                  X_train, rng.randint(0, 10, 300))
+    X = rng.randn(200_000, 20)
+    extra, labels = _extra_peak_bytes(lambda: est.predict(X))
+    assert labels.shape == (200_000,)
+    assert extra <= labels.nbytes + CHUNK_BYTES + 2**20
+    np.testing.assert_array_equal(labels[:50], est.classes_[
+        np.argmax(est.predict_proba(X[:50]), axis=1)])
