@@ -43,7 +43,7 @@ ERRORS = {
     r"^Found array with 0 sample\(s\)": "X or y with 0 rows",
     r"^Found array with 0 feature\(s\)": "X or y with 0 columns",
     r"^Expected 2D array, got 1D array": "X as an empty list",
-    r"^Input (X|y|sample_weight) contains (NaN|infinity)": "NaN or inf in X, y or weights",
+    r"^Input ((X|y|sample_weight) )?contains (NaN|infinity)": "NaN or inf in X, y, weights or labels",
     r"^Complex data not supported": "complex X, y or sample_weight",
     r"^(X|X and y|sample_weight) must hold numbers \(": "strings or objects in X, y, weights",
     r"^MLPRegressor needs numeric targets y": "string targets of a regressor",
