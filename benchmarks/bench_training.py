@@ -31,6 +31,7 @@ import numpy as np
 import sklearn
 from sklearn.datasets import load_digits, make_classification, make_regression
 from sklearn.exceptions import ConvergenceWarning
+from sklearn.metrics import log_loss
 from sklearn.neural_network import MLPClassifier as SkMLPClassifier
 from sklearn.neural_network import MLPRegressor as SkMLPRegressor
 from threadpoolctl import threadpool_info, threadpool_limits
@@ -201,7 +202,23 @@ def time_estimator_fit(est, X, y):
         start = time.perf_counter()
         est.fit(X, y)
         seconds = time.perf_counter() - start
-    return {"seconds": seconds, "loss": float(est.loss_), "n_iter": int(est.n_iter_)}
+    return {"seconds": seconds, "loss": float(est.loss_), "n_iter": int(est.n_iter_),
+            "objective": objective(est, X, y)}
+
+
+def objective(est, X, y):
+    """The training objective of the fitted weights, computed alike for both
+    libraries: mean data loss over all rows plus alpha/2 ||W||^2 / n.
+
+    ``loss_`` is not comparable: scikit-learn adds the L2 term once per
+    mini-batch, sklearn_mbnet once per epoch.
+    """
+    if hasattr(est, "predict_proba"):
+        data = log_loss(y, est.predict_proba(X), labels=est.classes_)
+    else:
+        data = 0.5 * float(np.mean((np.asarray(y) - est.predict(X)) ** 2))
+    penalty = sum(float(np.sum(np.square(w, dtype=np.float64))) for w in est.coefs_)
+    return data + 0.5 * est.alpha * penalty / X.shape[0]
 
 
 def _torch_model(torch, n_in, hidden, n_out, dtype):
@@ -392,7 +409,8 @@ def summarize_workload(wl, epochs, run):
                      "per_epoch_seconds": per_epoch,
                      "per_epoch_median": statistics.median(per_epoch),
                      "losses": [res["loss"] for res in results],
-                     "final_loss": results[-1]["loss"]}
+                     "final_loss": results[-1]["loss"],
+                     "final_objective": results[-1].get("objective")}
     med = {lib: v["per_epoch_median"] for lib, v in libs.items()}
     floor = statistics.median(run["floor"]) if run["floor"] else None
     sk_losses = libs.get("sklearn", {}).get("losses", [])
@@ -408,6 +426,8 @@ def summarize_workload(wl, epochs, run):
             "mbnet_over_floor": _ratio(med.get("mbnet"), floor),
             "sklearn_over_floor": _ratio(med.get("sklearn"), floor),
             "loss_rel_diff": _rel_diff(mb_loss, sk_loss),
+            "objective_rel_diff": _rel_diff(libs.get("mbnet", {}).get("final_objective"),
+                                            libs.get("sklearn", {}).get("final_objective")),
             "sklearn_loss_deterministic": len(set(sk_losses)) <= 1}
 
 
@@ -630,7 +650,8 @@ def header_lines(results):
              f"rounds: {results['config']['rounds']}; seed: {results['config']['seed']};"
              " times are fit() wall time / epochs, median over rounds"]
     if env["sklearn_mbnet_path"]:
-        lines.append(f"sklearn_mbnet from: {env['sklearn_mbnet_path']}")
+        where = os.path.relpath(env["sklearn_mbnet_path"], REPO_ROOT)
+        lines.append(f"sklearn_mbnet from: {'this checkout' if where == 'sklearn_mbnet' else where}")
     check = results["sklearn_integrity"]
     lines.append("sklearn integrity: " + ("OK (sklearn MLP code untouched; sklearn loss "
                                           "identical across rounds)" if check["ok"]
@@ -645,7 +666,7 @@ def _fmt(value, spec):
 
 TRAIN_HEADERS = ["workload", "epochs", "sklearn s/ep", "mbnet s/ep", "speed-up",
                  "torch s/ep", "floor s/ep", "mbnet/floor", "sklearn loss",
-                 "mbnet loss", "rel diff"]
+                 "mbnet loss", "loss_ rel diff", "objective rel diff"]
 
 
 def training_rows(training):
@@ -658,7 +679,8 @@ def training_rows(training):
                      _fmt(med.get("mbnet"), ".4f"), _fmt(t["speedup_mbnet"], ".2f"),
                      _fmt(med.get("torch"), ".4f"), _fmt(t["floor_median"], ".4f"),
                      _fmt(t["mbnet_over_floor"], ".2f"), _fmt(loss.get("sklearn"), ".6g"),
-                     _fmt(loss.get("mbnet"), ".6g"), _fmt(t["loss_rel_diff"], ".2e")])
+                     _fmt(loss.get("mbnet"), ".6g"), _fmt(t["loss_rel_diff"], ".2e"),
+                     _fmt(t.get("objective_rel_diff"), ".2e")])
     return rows
 
 
