@@ -88,6 +88,7 @@ WORKLOADS = {
                    "make_regression 100000x100, noise=0.1, float64"),
 }
 QUICK_PREDICT_ROWS = 20_000
+PREDICT_FLOOR_CHUNK = 10_000
 
 
 # --------------------------------------------------------------------------
@@ -348,6 +349,28 @@ def gemm_floor_epoch(X, layer_units, batch_size, seed=0):
     return time.perf_counter() - start
 
 
+def adam_arithmetic_epoch(n_params, n_batches, dtype):
+    """Time one sqrt and one divide over ``n_params`` values, ``n_batches`` times.
+
+    Every exact Adam step computes ``m / (sqrt(s) + eps)`` for each
+    parameter: these two operations run at the hardware's throughput whatever
+    the implementation, so they add to the GEMM floor of any Adam trainer.
+    """
+    rng = np.random.default_rng(0)
+    m, s = (rng.random(n_params).astype(dtype) for _ in range(2))
+    work = np.empty(n_params, dtype)
+    start = time.perf_counter()
+    for _ in range(n_batches):
+        np.sqrt(s, out=work)
+        np.divide(m, work, out=work)
+    return time.perf_counter() - start
+
+
+def n_parameters(layer_units):
+    """Weights and intercepts of a fully connected network."""
+    return sum((a + 1) * b for a, b in zip(layer_units[:-1], layer_units[1:]))
+
+
 # --------------------------------------------------------------------------
 # Training benchmark
 # --------------------------------------------------------------------------
@@ -372,7 +395,8 @@ def run_workload(wl, libs, epochs, rounds, seed, floor=True, warmup=True):
     if warmup:
         warm_up(libs, wl, X, y, seed)
     raw = {lib: [] for lib in libs}
-    floors = []
+    floors, adam_floors = [], []
+    n_batches = -(-X.shape[0] // wl.batch_size)
     for r in range(rounds):
         for lib in libs:
             res = run_fit(lib, wl, X, y, epochs, seed)
@@ -381,9 +405,28 @@ def run_workload(wl, libs, epochs, rounds, seed, floor=True, warmup=True):
                 f"  loss={res['loss']:.6g}")
         if floor:
             floors.append(gemm_floor_epoch(X, units, wl.batch_size, seed))
-            log(f"[{wl.key}] round {r + 1}/{rounds} floor   {floors[-1]:8.3f} s/epoch")
-    return {"raw": raw, "floor": floors, "layer_units": units,
-            "n_samples": int(X.shape[0]), "dtype": np.dtype(wl.dtype).name}
+            adam_floors.append(adam_arithmetic_epoch(n_parameters(units), n_batches,
+                                                     X.dtype))
+            log(f"[{wl.key}] round {r + 1}/{rounds} floor   {floors[-1]:8.3f} s/epoch"
+                f" + Adam sqrt/divide {adam_floors[-1]:.3f} s/epoch")
+    return {"raw": raw, "floor": floors, "adam_floor": adam_floors, "layer_units": units,
+            "n_samples": int(X.shape[0]), "dtype": np.dtype(wl.dtype).name,
+            "sklearn_float64_objective": float64_reference(wl, libs, X, y, epochs, seed)}
+
+
+def float64_reference(wl, libs, X, y, epochs, seed):
+    """For a float32 workload, scikit-learn's objective after the same fit on
+    float64 input (untimed), else None.
+
+    It measures how far float32 rounding alone moves the result: over many
+    steps float32 and float64 trajectories drift apart, and so do two float32
+    implementations that round in a different order.
+    """
+    if X.dtype != np.float32 or "sklearn" not in libs:
+        return None
+    res = run_fit("sklearn", wl, X.astype(np.float64), y, epochs, seed)
+    log(f"[{wl.key}] sklearn on float64 input: objective={res['objective']:.6g}")
+    return res["objective"]
 
 
 def _ratio(num, den):
@@ -413,6 +456,8 @@ def summarize_workload(wl, epochs, run):
                      "final_objective": results[-1].get("objective")}
     med = {lib: v["per_epoch_median"] for lib, v in libs.items()}
     floor = statistics.median(run["floor"]) if run["floor"] else None
+    adam_floor = statistics.median(run["adam_floor"]) if run.get("adam_floor") else None
+    ceiling_den = None if floor is None or adam_floor is None else floor + adam_floor
     sk_losses = libs.get("sklearn", {}).get("losses", [])
     sk_loss = sk_losses[-1] if sk_losses else None
     mb_loss = libs.get("mbnet", {}).get("final_loss")
@@ -425,9 +470,16 @@ def summarize_workload(wl, epochs, run):
             "speedup_torch": _ratio(med.get("sklearn"), med.get("torch")),
             "mbnet_over_floor": _ratio(med.get("mbnet"), floor),
             "sklearn_over_floor": _ratio(med.get("sklearn"), floor),
+            "adam_floor_epoch_seconds": run.get("adam_floor"),
+            "adam_floor_median": adam_floor,
+            "ceiling": _ratio(med.get("sklearn"), ceiling_den),
             "loss_rel_diff": _rel_diff(mb_loss, sk_loss),
             "objective_rel_diff": _rel_diff(libs.get("mbnet", {}).get("final_objective"),
                                             libs.get("sklearn", {}).get("final_objective")),
+            "sklearn_float64_objective": run.get("sklearn_float64_objective"),
+            "sklearn_f32_f64_rel_diff": _rel_diff(
+                libs.get("sklearn", {}).get("final_objective"),
+                run.get("sklearn_float64_objective")),
             "sklearn_loss_deterministic": len(set(sk_losses)) <= 1}
 
 
@@ -519,21 +571,43 @@ def run_predict_benchmark(libs, n_rows, rounds, seed):
     models = train_predict_models(libs, seed)
     X = make_predict_input(n_rows, 784, seed)
     times = {lib: [] for lib in libs}
+    floors = []
     preds = {}
     for r in range(rounds):
         for lib in libs:
             seconds, preds[lib] = time_predict(models[lib], X)
             times[lib].append(seconds)
             log(f"[predict] round {r + 1}/{rounds} {lib:7s} {seconds:8.3f} s")
-    out = {"rows": n_rows, "n_features": 784, "dtype": "float32", "libs": {}}
+        floors.append(predict_floor(models[libs[0]].coefs_, X))
+        log(f"[predict] round {r + 1}/{rounds} floor   {floors[-1]:8.3f} s")
+    floor = statistics.median(floors)
+    out = {"rows": n_rows, "n_features": 784, "dtype": "float32", "libs": {},
+           "floor_seconds": floors, "floor_rows_per_second": n_rows / floor,
+           "floor_chunk_rows": PREDICT_FLOOR_CHUNK}
     for lib in libs:
         med = statistics.median(times[lib])
         out["libs"][lib] = {"seconds": times[lib], "median_seconds": med,
-                            "rows_per_second": n_rows / med,
+                            "rows_per_second": n_rows / med, "over_floor": med / floor,
                             **measure_predict_memory(models[lib], X)}
     if "sklearn" in models and "mbnet" in models:
         out.update(compare_predictions(models, preds, out["libs"]))
     return out
+
+
+def predict_floor(coefs, X, chunk=None):
+    """Time only the matrix products of a forward pass over ``X``, in chunks
+    of ``chunk`` rows (default ``PREDICT_FLOOR_CHUNK``) written into reused
+    outputs: no validation, biases, activations or output link."""
+    chunk = chunk or PREDICT_FLOOR_CHUNK
+    coefs = [np.asarray(w, dtype=X.dtype) for w in coefs]
+    outs = [np.empty((chunk, w.shape[1]), X.dtype) for w in coefs]
+    gc.collect()
+    start = time.perf_counter()
+    for lo in range(0, X.shape[0], chunk):
+        h = X[lo:lo + chunk]
+        for w, out in zip(coefs, outs):
+            h = np.matmul(h, w, out=out[:h.shape[0]])
+    return time.perf_counter() - start
 
 
 def compare_predictions(models, preds, lib_results):
@@ -665,8 +739,22 @@ def _fmt(value, spec):
 
 
 TRAIN_HEADERS = ["workload", "epochs", "sklearn s/ep", "mbnet s/ep", "speed-up",
-                 "torch s/ep", "floor s/ep", "mbnet/floor", "sklearn loss",
-                 "mbnet loss", "loss_ rel diff", "objective rel diff"]
+                 "torch s/ep", "floor s/ep", "mbnet/floor", "Adam sqrt+div s/ep",
+                 "ceiling",
+                 "sklearn loss", "mbnet loss", "loss_ rel diff", "objective rel diff",
+                 "sklearn f32 vs f64"]
+TRAIN_LEGEND = [
+    "s/ep: fit() wall time / epochs, median over rounds; speed-up = sklearn/mbnet",
+    "floor: the epoch's matrix products alone (np.matmul, contiguous batches)",
+    "Adam sqrt+div: one sqrt and one divide per parameter per step, which "
+    "exact Adam computes in any implementation",
+    "ceiling: sklearn s/ep / (floor + Adam sqrt+div), the largest speed-up "
+    "an exact Adam trainer doing the same matrix products can reach",
+    "objective: mean training loss + L2 term, computed alike from each "
+    "library's fitted weights (loss_ differs by design)",
+    "sklearn f32 vs f64: float32 workloads only, scikit-learn's objective on "
+    "float32 vs float64 input, same seed: the drift float32 rounding causes",
+]
 
 
 def training_rows(training):
@@ -678,21 +766,30 @@ def training_rows(training):
         rows.append([t["workload"], str(t["epochs"]), _fmt(med.get("sklearn"), ".4f"),
                      _fmt(med.get("mbnet"), ".4f"), _fmt(t["speedup_mbnet"], ".2f"),
                      _fmt(med.get("torch"), ".4f"), _fmt(t["floor_median"], ".4f"),
-                     _fmt(t["mbnet_over_floor"], ".2f"), _fmt(loss.get("sklearn"), ".6g"),
+                     _fmt(t["mbnet_over_floor"], ".2f"), _fmt(t.get("adam_floor_median"), ".4f"),
+                     _fmt(t.get("ceiling"), ".2f"),
+                     _fmt(loss.get("sklearn"), ".6g"),
                      _fmt(loss.get("mbnet"), ".6g"), _fmt(t["loss_rel_diff"], ".2e"),
-                     _fmt(t.get("objective_rel_diff"), ".2e")])
+                     _fmt(t.get("objective_rel_diff"), ".2e"),
+                     _fmt(t.get("sklearn_f32_f64_rel_diff"), ".2e")])
     return rows
 
 
-PREDICT_HEADERS = ["library", "rows", "median s", "rows/s", "extra peak MB (tracemalloc)",
-                   "extra RSS HWM MB (approx.)"]
+PREDICT_HEADERS = ["library", "rows", "median s", "rows/s", "time/floor",
+                   "extra peak MB (tracemalloc)", "extra RSS HWM MB (approx.)"]
 
 
 def predict_rows(pred):
-    """Table rows (lists of str) for the prediction results."""
-    return [[lib, str(pred["rows"]), f"{v['median_seconds']:.3f}",
-             f"{v['rows_per_second']:,.0f}", f"{v['tracemalloc_mb']:.1f}",
-             _fmt(v["rss_hwm_mb"], ".1f")] for lib, v in pred["libs"].items()]
+    """Table rows (lists of str) for the prediction results, then the floor."""
+    rows = [[lib, str(pred["rows"]), f"{v['median_seconds']:.3f}",
+             f"{v['rows_per_second']:,.0f}", f"{v['over_floor']:.2f}",
+             f"{v['tracemalloc_mb']:.1f}", _fmt(v["rss_hwm_mb"], ".1f")]
+            for lib, v in pred["libs"].items()]
+    floor = statistics.median(pred["floor_seconds"])
+    rows.append([f"floor ({pred['floor_chunk_rows']:,}-row chunks, matmul only)",
+                 str(pred["rows"]), f"{floor:.3f}",
+                 f"{pred['floor_rows_per_second']:,.0f}", "1.00", "-", "-"])
+    return rows
 
 
 def text_table(headers, rows):
@@ -728,6 +825,7 @@ def render_text(results):
     for t in results["training"]:
         parts.append(f"  {t['workload']}: {t['description']}, hidden={tuple(t['hidden'])},"
                      f" batch={t['batch_size']}")
+    parts += [f"  {line}" for line in TRAIN_LEGEND]
     if results.get("predict"):
         pred = results["predict"]
         parts += ["", "Prediction (W2 model trained 1 epoch; random normal float32 input)",
@@ -744,6 +842,7 @@ def render_markdown(results):
              markdown_table(TRAIN_HEADERS, training_rows(results["training"])), ""]
     parts += [f"- {t['workload']}: {t['description']}, hidden={tuple(t['hidden'])}, "
               f"batch={t['batch_size']}" for t in results["training"]]
+    parts += [f"- {line}" for line in TRAIN_LEGEND]
     if results.get("predict"):
         pred = results["predict"]
         parts += ["", "## Prediction", "",
@@ -771,14 +870,20 @@ def write_plot(results, path):
     for j, (key, label) in enumerate(series):
         xs = [i + (j - (len(series) - 1) / 2) * width for i in range(len(names))]
         ax.bar(xs, [t[key] or 0 for t in training], width, label=label)
-    tallest = max([t[k] or 0 for t in training for k, _ in series] + [1.0])
+    ceilings = [t.get("ceiling") for t in training]
+    if all(c is not None for c in ceilings):
+        ax.scatter(range(len(names)), ceilings, marker="_", s=1500, linewidths=2,
+                   color="black", zorder=3,
+                   label="ceiling: sklearn / (GEMMs + Adam sqrt, divide)")
+    tallest = max([t[k] or 0 for t in training for k, _ in series]
+                  + [c or 0 for c in ceilings] + [1.0])
     ax.set_ylim(0, 1.3 * tallest)
     ax.axhline(1.0, color="black", linewidth=0.8)
     ax.set_xticks(range(len(names)), names)
     ax.set_ylabel("speed-up over scikit-learn (per-epoch)")
     ax.set_title(f"Training speed-up, {results['environment']['threads']} thread(s)")
     if series:
-        ax.legend()
+        ax.legend(markerscale=0.3)
     fig.text(0.01, 0.01, results["command"], fontsize=6, family="monospace")
     fig.tight_layout(rect=(0, 0.04, 1, 1))
     fig.savefig(path, dpi=120)
