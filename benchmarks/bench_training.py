@@ -877,13 +877,13 @@ def write_plot(results, path):
                    label="ceiling: sklearn / (GEMMs + Adam sqrt, divide)")
     tallest = max([t[k] or 0 for t in training for k, _ in series]
                   + [c or 0 for c in ceilings] + [1.0])
-    ax.set_ylim(0, 1.3 * tallest)
+    ax.set_ylim(0, 1.6 * tallest)  # head room for the legend
     ax.axhline(1.0, color="black", linewidth=0.8)
     ax.set_xticks(range(len(names)), names)
     ax.set_ylabel("speed-up over scikit-learn (per-epoch)")
     ax.set_title(f"Training speed-up, {results['environment']['threads']} thread(s)")
     if series:
-        ax.legend(markerscale=0.3)
+        ax.legend(markerscale=0.3, loc="upper left", ncol=2, fontsize="small")
     fig.text(0.01, 0.01, results["command"], fontsize=6, family="monospace")
     fig.tight_layout(rect=(0, 0.04, 1, 1))
     fig.savefig(path, dpi=120)
