@@ -587,10 +587,14 @@ def test_keyboard_interrupt_during_divergence_restores_state(monkeypatch):
 
 
 def test_partial_fit_memory_does_not_grow():
-    """1,000 partial_fit calls after a warm-up: what stays allocated is the
-    loss_curve_ (one float per call, ~32 bytes with its list slot). Keeping
-    anything per call, even one copy of the smallest layer's weights (4 KB),
-    would exceed the bound many times over."""
+    """1,000 partial_fit calls after a warm-up retain nothing but the
+    loss_curve_ entries they append (counted exactly and subtracted).
+
+    What else tracemalloc sees is allocator and cache noise, which does not
+    grow with the calls: 14-52 KB measured over 1,000 to 5,000 calls. The
+    bound, 128 bytes per call, sits well above it, and keeping anything per
+    call, even one copy of the first layer's weights (4 KB), would exceed it
+    many times over."""
     rng = np.random.RandomState(0)
     X, y = rng.randn(20, 16), rng.randn(20)
     est = MLPRegressor(hidden_layer_sizes=(32,), solver="adam", batch_size=10,
@@ -598,6 +602,7 @@ def test_partial_fit_memory_does_not_grow():
     for _ in range(50):
         est.partial_fit(X, y)
     gc.collect()
+    list_before = sys.getsizeof(est.loss_curve_)
     tracemalloc.start()
     try:
         before = tracemalloc.get_traced_memory()[0]
@@ -608,4 +613,9 @@ def test_partial_fit_memory_does_not_grow():
     finally:
         tracemalloc.stop()
     assert est.n_iter_ == 1050
-    assert grown < 1000 * 64, f"{grown} bytes retained by 1,000 partial_fit calls"
+    curve = (sys.getsizeof(est.loss_curve_) - list_before
+             + sum(sys.getsizeof(v) for v in est.loss_curve_[50:]))
+    retained = grown - curve
+    assert retained < 1000 * 128, (
+        f"{retained} bytes retained by 1,000 partial_fit calls, beyond "
+        f"the {curve} bytes of their loss_curve_ entries")
