@@ -590,11 +590,11 @@ def test_partial_fit_memory_does_not_grow():
     """1,000 partial_fit calls after a warm-up retain nothing but the
     loss_curve_ entries they append (counted exactly and subtracted).
 
-    What else tracemalloc sees is allocator and cache noise, which does not
-    grow with the calls: 14-52 KB measured over 1,000 to 5,000 calls. The
-    bound, 128 bytes per call, sits well above it, and keeping anything per
-    call, even one copy of the first layer's weights (4 KB), would exceed it
-    many times over."""
+    What else tracemalloc sees is allocator and cache noise, which barely
+    grows with the calls: 15-36 KB in 8 runs of this test, and a few KB more
+    per further 1,000 calls. The bound, 128 bytes per call, sits well above
+    it; keeping anything per call, even one copy of the first layer's weights
+    (4 KB), would exceed it many times over."""
     rng = np.random.RandomState(0)
     X, y = rng.randn(20, 16), rng.randn(20)
     est = MLPRegressor(hidden_layer_sizes=(32,), solver="adam", batch_size=10,
