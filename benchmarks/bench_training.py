@@ -565,8 +565,9 @@ def train_predict_models(libs, seed):
     return models
 
 
-def run_predict_benchmark(libs, n_rows, rounds, seed):
-    """Throughput and extra peak memory of ``predict`` on ``n_rows`` x 784 rows."""
+def run_predict_benchmark(libs, n_rows, rounds, seed, floor=True):
+    """Throughput and extra peak memory of ``predict`` on ``n_rows`` x 784 rows,
+    and (if ``floor``) the time of the matrix products alone."""
     libs = [lib for lib in libs if lib != "torch"]
     models = train_predict_models(libs, seed)
     X = make_predict_input(n_rows, 784, seed)
@@ -578,16 +579,18 @@ def run_predict_benchmark(libs, n_rows, rounds, seed):
             seconds, preds[lib] = time_predict(models[lib], X)
             times[lib].append(seconds)
             log(f"[predict] round {r + 1}/{rounds} {lib:7s} {seconds:8.3f} s")
-        floors.append(predict_floor(models[libs[0]].coefs_, X))
-        log(f"[predict] round {r + 1}/{rounds} floor   {floors[-1]:8.3f} s")
-    floor = statistics.median(floors)
+        if floor:
+            floors.append(predict_floor(models[libs[0]].coefs_, X))
+            log(f"[predict] round {r + 1}/{rounds} floor   {floors[-1]:8.3f} s")
+    floor_median = statistics.median(floors) if floors else None
     out = {"rows": n_rows, "n_features": 784, "dtype": "float32", "libs": {},
-           "floor_seconds": floors, "floor_rows_per_second": n_rows / floor,
+           "floor_seconds": floors, "floor_rows_per_second": _ratio(n_rows, floor_median),
            "floor_chunk_rows": PREDICT_FLOOR_CHUNK}
     for lib in libs:
         med = statistics.median(times[lib])
         out["libs"][lib] = {"seconds": times[lib], "median_seconds": med,
-                            "rows_per_second": n_rows / med, "over_floor": med / floor,
+                            "rows_per_second": n_rows / med,
+                            "over_floor": _ratio(med, floor_median),
                             **measure_predict_memory(models[lib], X)}
     if "sklearn" in models and "mbnet" in models:
         out.update(compare_predictions(models, preds, out["libs"]))
@@ -749,7 +752,8 @@ TRAIN_LEGEND = [
     "Adam sqrt+div: one sqrt and one divide per parameter per step, which "
     "exact Adam computes in any implementation",
     "ceiling: sklearn s/ep / (floor + Adam sqrt+div), the largest speed-up "
-    "an exact Adam trainer doing the same matrix products can reach",
+    "an exact Adam trainer doing the same matrix products can reach "
+    "(at one thread: NumPy's sqrt and divide do not use more)",
     "objective: mean training loss + L2 term, computed alike from each "
     "library's fitted weights (loss_ differs by design)",
     "sklearn f32 vs f64: float32 workloads only, scikit-learn's objective on "
@@ -782,9 +786,11 @@ PREDICT_HEADERS = ["library", "rows", "median s", "rows/s", "time/floor",
 def predict_rows(pred):
     """Table rows (lists of str) for the prediction results, then the floor."""
     rows = [[lib, str(pred["rows"]), f"{v['median_seconds']:.3f}",
-             f"{v['rows_per_second']:,.0f}", f"{v['over_floor']:.2f}",
+             f"{v['rows_per_second']:,.0f}", _fmt(v["over_floor"], ".2f"),
              f"{v['tracemalloc_mb']:.1f}", _fmt(v["rss_hwm_mb"], ".1f")]
             for lib, v in pred["libs"].items()]
+    if not pred["floor_seconds"]:
+        return rows
     floor = statistics.median(pred["floor_seconds"])
     rows.append([f"floor ({pred['floor_chunk_rows']:,}-row chunks, matmul only)",
                  str(pred["rows"]), f"{floor:.3f}",
@@ -994,8 +1000,8 @@ def run_all(config):
         training.append(summarize_workload(wl, epochs, run))
     predict = None
     if config["predict"] and any(lib != "torch" for lib in libs):
-        predict = run_predict_benchmark(libs, config["predict_rows"],
-                                        config["rounds"], config["seed"])
+        predict = run_predict_benchmark(libs, config["predict_rows"], config["rounds"],
+                                        config["seed"], floor=config["floor"])
     return training, predict
 
 

@@ -587,14 +587,16 @@ def test_keyboard_interrupt_during_divergence_restores_state(monkeypatch):
 
 
 def test_partial_fit_memory_does_not_grow():
-    """1,000 partial_fit calls after a warm-up retain nothing but the
-    loss_curve_ entries they append (counted exactly and subtracted).
+    """1,000 partial_fit calls after a warm-up retain at most 128 bytes per
+    call beyond the loss_curve_ entries they append (counted exactly and
+    subtracted).
 
     What else tracemalloc sees is allocator and cache noise, which barely
-    grows with the calls: 15-36 KB in 8 runs of this test, and a few KB more
-    per further 1,000 calls. The bound, 128 bytes per call, sits well above
-    it; keeping anything per call, even one copy of the first layer's weights
-    (4 KB), would exceed it many times over."""
+    grows with the calls: 10-43 KB in 14 runs of this test. The bound sits
+    well above it, so the test catches a leaked array per call (one of 8
+    floats per batch: ~400 KB) or anything larger, such as a copy of the
+    first layer's weights (4 KB per call); a leaked scalar per call (~32
+    bytes) hides in the noise."""
     rng = np.random.RandomState(0)
     X, y = rng.randn(20, 16), rng.randn(20)
     est = MLPRegressor(hidden_layer_sizes=(32,), solver="adam", batch_size=10,
