@@ -41,6 +41,11 @@ def _y(kind, X, n_classes=3, seed=1):
     return X[:, 0] - 2 * X[:, 1] + 0.1 * rng.randn(len(X))
 
 
+def _first_call_kwargs(kind, y):
+    """What a first ``partial_fit`` needs besides X and y: the classes."""
+    return {"classes": np.unique(y)} if kind == "clf" else {}
+
+
 def _params(est):
     return list(est.coefs_) + list(est.intercepts_)
 
@@ -94,7 +99,7 @@ def test_fit_equals_repeated_partial_fit(kind, solver):
     with pytest.warns(ConvergenceWarning):
         full = OURS[kind](max_iter=n_epochs, **params).fit(X, y)
     inc = OURS[kind](**params)
-    extra = {"classes": np.unique(y)} if kind == "clf" else {}
+    extra = _first_call_kwargs(kind, y)
     with warnings.catch_warnings():
         warnings.simplefilter("error", ConvergenceWarning)
         for i in range(n_epochs):
@@ -137,7 +142,7 @@ def test_partial_fit_rejects_changed_n_features(kind):
     X = _X()
     y = _y(kind, X)
     est = OURS[kind](hidden_layer_sizes=(3,), solver="adam", random_state=0)
-    extra = {"classes": np.unique(y)} if kind == "clf" else {}
+    extra = _first_call_kwargs(kind, y)
     est.partial_fit(X, y, **extra)
     with pytest.raises(ValueError, match="features"):
         est.partial_fit(X[:, :3], y)
@@ -156,7 +161,7 @@ def test_partial_fit_only_for_stochastic_solvers(kind):
 @pytest.mark.parametrize("kind", ["clf", "reg"])
 def test_partial_fit_rejects_early_stopping_like_sklearn(kind):
     X, y = _X(), _y(kind, _X())
-    extra = {"classes": np.unique(y)} if kind == "clf" else {}
+    extra = _first_call_kwargs(kind, y)
     for cls in (OURS[kind], SKLEARN[kind]):
         with pytest.raises(ValueError, match="partial_fit does not support early_stopping"):
             cls(early_stopping=True).partial_fit(X, y, **extra)
@@ -174,7 +179,7 @@ def test_partial_fit_draws_new_shuffle_each_call(kind, solver):
     n_out = len(np.unique(y)) if kind == "clf" else 1
     params = dict(hidden_layer_sizes=(4,), solver=solver, random_state=3,
                   batch_size=5, learning_rate_init=0.05)
-    extra = {"classes": np.unique(y)} if kind == "clf" else {}
+    extra = _first_call_kwargs(kind, y)
     shuffled = OURS[kind](shuffle=True, **params)
     shuffled.partial_fit(X, y, **extra)
     shuffled.partial_fit(X, y)
@@ -200,7 +205,7 @@ def test_partial_fit_counters_accumulate(kind):
     X = _X()
     y = _y(kind, X)
     est = OURS[kind](hidden_layer_sizes=(3,), solver="adam", random_state=0)
-    extra = {"classes": np.unique(y)} if kind == "clf" else {}
+    extra = _first_call_kwargs(kind, y)
     est.partial_fit(X, y, **extra)
     assert (est.n_iter_, est.t_, len(est.loss_curve_)) == (1, 40, 1)
     est.partial_fit(X, y)
