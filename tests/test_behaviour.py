@@ -46,6 +46,15 @@ def _first_call_kwargs(kind, y):
     return {"classes": np.unique(y)} if kind == "clf" else {}
 
 
+def _after_one_partial_fit(kind):
+    """A small adam estimator after one ``partial_fit`` on 40 rows, with its data."""
+    X = _X()
+    y = _y(kind, X)
+    est = OURS[kind](hidden_layer_sizes=(3,), solver="adam", random_state=0)
+    est.partial_fit(X, y, **_first_call_kwargs(kind, y))
+    return est, X, y
+
+
 def _params(est):
     return list(est.coefs_) + list(est.intercepts_)
 
@@ -139,11 +148,7 @@ def test_partial_fit_classes_checks():
 
 @pytest.mark.parametrize("kind", ["clf", "reg"])
 def test_partial_fit_rejects_changed_n_features(kind):
-    X = _X()
-    y = _y(kind, X)
-    est = OURS[kind](hidden_layer_sizes=(3,), solver="adam", random_state=0)
-    extra = _first_call_kwargs(kind, y)
-    est.partial_fit(X, y, **extra)
+    est, X, y = _after_one_partial_fit(kind)
     with pytest.raises(ValueError, match="features"):
         est.partial_fit(X[:, :3], y)
 
@@ -202,11 +207,7 @@ def test_partial_fit_draws_new_shuffle_each_call(kind, solver):
 
 @pytest.mark.parametrize("kind", ["clf", "reg"])
 def test_partial_fit_counters_accumulate(kind):
-    X = _X()
-    y = _y(kind, X)
-    est = OURS[kind](hidden_layer_sizes=(3,), solver="adam", random_state=0)
-    extra = _first_call_kwargs(kind, y)
-    est.partial_fit(X, y, **extra)
+    est, X, y = _after_one_partial_fit(kind)
     assert (est.n_iter_, est.t_, len(est.loss_curve_)) == (1, 40, 1)
     est.partial_fit(X, y)
     assert (est.n_iter_, est.t_, len(est.loss_curve_)) == (2, 80, 2)
