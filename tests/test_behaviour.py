@@ -261,12 +261,17 @@ def _multiclass_es_data():
     return X[perm], y[perm]
 
 
+# Early stopping on _multiclass_es_data: 30 held-out rows, a few epochs.
+_MULTICLASS_ES_PARAMS = dict(
+    hidden_layer_sizes=(7,), solver="adam", random_state=0, max_iter=40,
+    batch_size=16, early_stopping=True, validation_fraction=0.25,
+    learning_rate_init=0.05, n_iter_no_change=5,
+)
+
+
 def test_early_stopping_multiclass_is_stratified():
     X, y = _multiclass_es_data()
-    params = dict(hidden_layer_sizes=(7,), solver="adam", random_state=0,
-                  max_iter=40, batch_size=16, early_stopping=True,
-                  validation_fraction=0.25, learning_rate_init=0.05,
-                  n_iter_no_change=5)
+    params = _MULTICLASS_ES_PARAMS
     est = _fit_quiet(MLPClassifier(**params), X, y)
 
     idx = np.arange(len(X))
@@ -295,10 +300,7 @@ def test_early_stopping_multiclass_differs_from_sklearn_split_only():
     two libraries agree again, so the split is the only difference.
     """
     X, y = _multiclass_es_data()
-    params = dict(hidden_layer_sizes=(7,), solver="adam", random_state=0,
-                  max_iter=40, batch_size=16, early_stopping=True,
-                  validation_fraction=0.25, learning_rate_init=0.05,
-                  n_iter_no_change=5)
+    params = _MULTICLASS_ES_PARAMS
     theirs = _fit_quiet(SkMLPClassifier(**params), X, y)
     ours = _fit_quiet(MLPClassifier(**params), X, y)
     assert ours.validation_scores_ != theirs.validation_scores_
