@@ -90,23 +90,37 @@ _PARAMETERS = """\
         Maximum number of loss evaluations of 'lbfgs'.
 """
 
-_ATTRIBUTES = """\
+
+def _attributes(score):
+    """The fitted attributes shared by both estimators.
+
+    ``score`` names the validation score of early stopping.
+    """
+    return f"""\
     loss_ : float
         Loss at the end of training: for the stochastic solvers, the
         weighted mean loss over the last epoch plus the L2 penalty, counted
         once.
 
     best_loss_ : float or None
-        Lowest ``loss_`` seen (None with early stopping).
+        Lowest ``loss_`` seen. If `early_stopping=True`, this attribute is
+        set to `None`. Refer to the `best_validation_score_` fitted attribute
+        instead. Only accessible when solver='sgd' or 'adam'.
 
     loss_curve_ : list of float
-        ``loss_`` after each epoch (stochastic solvers).
+        ``loss_`` after each epoch. Only accessible when solver='sgd' or
+        'adam'.
 
     validation_scores_ : list of float or None
-        Validation score after each epoch, with early stopping.
+        Score on the held-out validation set after each epoch: the {score}.
+        Only available if `early_stopping=True`, otherwise the attribute is
+        set to `None`. Only accessible when solver='sgd' or 'adam'.
 
     best_validation_score_ : float or None
-        Best validation score, with early stopping.
+        Best validation score (the {score}); the weights that reached it
+        are the ones kept.
+        Only available if `early_stopping=True`, otherwise the attribute is
+        set to `None`. Only accessible when solver='sgd' or 'adam'.
 
     t_ : int
         Number of training samples seen by the stochastic solver.
@@ -122,7 +136,8 @@ _ATTRIBUTES = """\
         Number of features seen during fit.
 
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
-        Feature names, when X has string column names.
+        Feature names seen during fit. Defined only when `X` has feature
+        names that are all strings.
 
     n_iter_ : int
         Number of epochs run by the last ``fit`` (counting on across
@@ -136,6 +151,28 @@ _ATTRIBUTES = """\
 
     out_activation_ : str
         Inverse link of the output layer.
+"""
+
+
+def _see_also(name, other, extra=""):
+    """The "See Also" section of estimator ``name``; ``extra``: more entries.
+
+    ``name`` and ``other`` are "Classifier" and "Regressor", either way round.
+    """
+    return f"""\
+See Also
+--------
+MLP{other} : Multi-layer perceptron {other.lower()}, trained in mini-batches.
+sklearn.neural_network.MLP{name} : The scikit-learn estimator this one
+    replaces.
+sklearn.neural_network.BernoulliRBM : Bernoulli Restricted Boltzmann
+    Machine (RBM).
+{extra}"""
+
+
+_SGD_REGRESSOR = """\
+sklearn.linear_model.SGDRegressor : Linear model fitted by minimizing a
+    regularized empirical loss with SGD.
 """
 
 _WEIGHTS = """\
@@ -170,7 +207,8 @@ Attributes
     classes_ : ndarray or list of ndarray
         Class labels of each output.
 
-{_ATTRIBUTES}
+{_attributes("accuracy")}
+{_see_also("Classifier", "Regressor")}
 {_WEIGHTS}
 Examples
 --------
@@ -198,7 +236,8 @@ Parameters
 {_PARAMETERS}
 Attributes
 ----------
-{_ATTRIBUTES}
+{_attributes("R2 score")}
+{_see_also("Regressor", "Classifier", _SGD_REGRESSOR)}
 {_WEIGHTS}
 Examples
 --------

@@ -8,15 +8,18 @@ weights first, row-major, then every layer's intercepts::
 so the L2 penalty, which applies to weights only, is one contiguous slice.
 ``coefs`` and ``intercepts`` are lists of views into ``params``: writing into
 them changes the parameters the optimizers and L-BFGS see.
+
+``layers`` is one ordered list, ``Linear, activation, Linear, ...,
+Linear``; forward and backward are one loop each over it.
 """
 
 import numpy as np
 from scipy import sparse
-from scipy.linalg import get_blas_funcs
 from sklearn import get_config
 from sklearn.utils import gen_batches
 
-from .layers import ACTIVATIONS, Linear
+from . import _kernels
+from .layers import ACTIVATIONS, Linear, StepContext
 
 # Prediction workspace cap. Beyond a few thousand rows a chunk is no faster
 # (784-256-128-10 float32 network, one thread: 400 rows 237k rows/s, 1,600
@@ -49,25 +52,24 @@ class Network:
         self._build()
 
     def _build(self):
-        """Create the views and the layers over ``params`` and ``grad``."""
+        """Create the views and the ordered list of layers."""
         self.coefs, self.intercepts = _views(self.params, self.layer_units)
-        coef_grads, intercept_grads = _views(self.grad, self.layer_units)
-        self.linears = [
-            Linear(*views)
-            for views in zip(self.coefs, self.intercepts, coef_grads, intercept_grads)
-        ]
+        views = zip(self.coefs, self.intercepts, *_views(self.grad, self.layer_units))
         act = ACTIVATIONS[self.activation]
-        self.activations = [act() for _ in self.linears[:-1]]
-        self._outputs, self._deltas = [], []
-        # BLAS y += a x, in place on contiguous vectors of the network's dtype.
-        self._axpy = get_blas_funcs("axpy", dtype=self.dtype)
+        self.layers = []
+        for i, linear_views in enumerate(views):
+            self.layers.append(Linear(*linear_views))
+            if i < len(self.coefs) - 1:
+                self.layers.append(act())
+        self._outputs = self._deltas = None
 
     def __getstate__(self):
-        return {k: getattr(self, k) for k in ("layer_units", "activation", "dtype",
-                                               "n_coef", "params", "grad")}
+        state = {k: getattr(self, k) for k in ("layer_units", "activation", "n_coef",
+                                               "params", "grad")}
+        return {**state, "dtype": self.dtype.name}  # a string, not a numpy.dtype
 
     def __setstate__(self, state):
-        self.__dict__.update(state)
+        self.__dict__.update(state, dtype=np.dtype(state["dtype"]))
         self._build()
 
     @property
@@ -77,63 +79,67 @@ class Network:
 
     def add_penalty_grad(self, scale):
         """Add ``scale * W`` to the weights' gradient, d/dW of scale/2 ||W||^2."""
-        self._axpy(self.coef_params, self.grad[: self.n_coef], a=scale)
+        _kernels.axpy(scale, self.coef_params, self.grad[: self.n_coef])
 
     def init_glorot(self, rng):
         """Glorot-uniform weights and intercepts, drawn as scikit-learn does.
 
         For each layer, weights then intercepts ~ U(-r, r) with
-        r = sqrt(f / (fan_in + fan_out)), f = 2 for logistic, else 6.
+        r = sqrt(f / (fan_in + fan_out)), f the activation's Glorot factor.
         """
-        factor = 2.0 if self.activation == "logistic" else 6.0
+        factor = ACTIVATIONS[self.activation].glorot_factor
         for coef, intercept in zip(self.coefs, self.intercepts):
             bound = np.sqrt(factor / sum(coef.shape))
             coef[...] = rng.uniform(-bound, bound, coef.shape)
             intercept[...] = rng.uniform(-bound, bound, intercept.shape)
 
     def allocate(self, n_rows):
-        """Reserve forward and backward workspaces for batches of n_rows."""
-        if self._outputs and self._outputs[0].shape[0] >= n_rows:
-            return
-        widths = self.layer_units[1:]
-        self._outputs = [np.empty((n_rows, w), self.dtype) for w in widths]
-        self._deltas = [np.empty((n_rows, w), self.dtype) for w in widths[:-1]]
-        self._ones = np.ones(n_rows, self.dtype)
+        """Reserve forward and backward workspaces for batches of n_rows.
 
-    def forward(self, X):
-        """Raw output for a batch, caching what ``backward`` needs."""
-        n = X.shape[0]
-        h = X
-        for i, linear in enumerate(self.linears):
-            h = linear.forward(h, self._outputs[i][:n])
-            if i < len(self.activations):
-                h = self.activations[i].forward(h)
+        Layer i writes its forward output into ``_outputs[i]``, which is its
+        input's buffer where the layer works in place; ``_deltas[i]`` holds
+        dL/d(input of layer i) for every layer but the first.
+        """
+        if self._outputs is not None and self._outputs[0].shape[0] >= n_rows:
+            return
+        self._outputs, width = [], None
+        for layer in self.layers:
+            if isinstance(layer, Linear):
+                width = layer.coef.shape[1]
+            reuse = layer.in_place and self._outputs
+            self._outputs.append(self._outputs[-1] if reuse else
+                                 np.empty((n_rows, width), self.dtype))
+        self._deltas = [None] + [np.empty((n_rows, layer.coef.shape[0]), self.dtype)
+                                 if isinstance(layer, Linear) else None
+                                 for layer in self.layers[1:]]
+
+    def forward(self, X, ctx=None):
+        """Raw output for a training batch, caching what ``backward`` needs."""
+        ctx = ctx or StepContext(training=True)
+        n, h = X.shape[0], X
+        for layer, out in zip(self.layers, self._outputs):
+            h = layer.forward(h, out[:n], ctx)
         return h
 
     def backward(self, delta):
         """Fill ``grad`` from ``delta = dL/draw`` of the last ``forward``."""
         n = delta.shape[0]
-        ones = self._ones[:n]
-        for i in range(len(self.linears) - 1, -1, -1):
-            out = self._deltas[i - 1][:n] if i > 0 else None
-            delta = self.linears[i].backward(delta, ones, out)
-            if i > 0:
-                delta = self.activations[i - 1].backward(delta)
+        for layer, out in zip(reversed(self.layers), reversed(self._deltas)):
+            delta = layer.backward(delta, None if out is None else out[:n])
 
     def raw_output(self, X):
-        """Raw output for any rows; pure, so safe from several threads."""
+        """Raw output for any rows; keeps nothing, so safe from several threads."""
         h = X
-        for i, linear in enumerate(self.linears):
-            h = linear.apply(h, np.empty((X.shape[0], linear.coef.shape[1]), self.dtype))
-            if i < len(self.activations):
-                h = self.activations[i].apply(h)
+        for layer in self.layers:
+            h = layer.predict(h)
         return h
 
     def chunk_rows(self):
         """Rows per prediction chunk: workspace within ``working_memory``
         and within ``CHUNK_BYTES``, whichever is smaller."""
         # Per row: the cast input and two live layer outputs.
-        row_bytes = self.dtype.itemsize * (self.layer_units[0] + 2 * max(self.layer_units[1:]))
+        units = self.layer_units
+        row_bytes = self.dtype.itemsize * (units[0] + 2 * max(units[1:]))
         budget = min(get_config()["working_memory"] * 2**20, CHUNK_BYTES)
         return max(int(budget // row_bytes), 1)
 

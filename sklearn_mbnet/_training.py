@@ -1,292 +1,274 @@
 """Training: fit -> epochs -> mini-batch steps, and the L-BFGS path.
 
-``fit_stochastic`` runs epochs until ``max_iter`` or the stopping rule;
-``run_epoch`` walks the mini-batches; ``train_step`` is one forward, loss,
-backward and optimizer step. ``loss_and_grad`` is shared with L-BFGS, which
-sees the whole training set as one batch.
+``Trainer.fit`` runs epochs until its epoch budget or the stopping rule;
+``Trainer.run_epoch`` walks the mini-batches; ``Trainer.step`` is one
+forward, loss, backward and optimizer step on an ``Objective``. Nothing here
+knows the estimators: they build the objective, optimizer, history and
+listeners once, and read the results back once.
 
-The objective of a batch B with sample weights w (all ones by default) is
+The events, in order, to every listener that defines them: ``train_begin``,
+then per epoch ``epoch_begin``, ``batch_end`` (per step), ``epoch_end``, and
+``plateau`` when the stopping rule fires, then ``train_end``; L-BFGS emits
+``train_begin``, ``epoch_end`` per iteration and ``train_end``.
 
-    J_B(theta) = (sum_{i in B} w_i l_i(theta) + alpha/2 ||W||^2) / sum_{i in B} w_i
-
-as in scikit-learn, so an integer weight equals repeating the row *within a
-batch*. Across batches the weights are not re-balanced: each batch is one
-step, however much weight it carries, and a batch whose weights are all zero
-is skipped. The reported ``loss_`` of an epoch is the weighted mean of the
-per-sample losses over the epoch plus the penalty counted once.
+The reported loss of an epoch is the weighted mean of the per-sample losses
+over the epoch plus the penalty counted once; a batch whose weights are all
+zero is skipped.
 """
 
 import warnings
+from dataclasses import dataclass
 
 import numpy as np
 import scipy.optimize
 from scipy import sparse
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.model_selection import train_test_split
 from sklearn.utils import gen_batches
 
-
-def loss_and_grad(net, loss, alpha, X, Y, sample_weight):
-    """Mean data loss of a batch; fills ``net.grad`` with dJ_B/dtheta."""
-    total = X.shape[0] if sample_weight is None else sample_weight.sum()
-    value, delta = loss.value_and_grad(Y, net.forward(X), sample_weight)
-    net.backward(delta)
-    if alpha:
-        # d/dW of alpha/2 ||W||^2 / sum(w)
-        net.add_penalty_grad(alpha / total)
-    return value
+from . import _kernels
+from ._objective import Batch
+from .layers import StepContext
 
 
-def penalty(net, alpha, total_weight):
-    """alpha/2 ||W||^2 / sum(w): the L2 term of the objective."""
-    w = net.coef_params
-    return 0.5 * alpha * float(w @ w) / total_weight
+class Diverged(ArithmeticError):
+    """The loss or the weights became non-finite; ``what`` says which."""
+
+    def __init__(self, what):
+        super().__init__(what)
+        self.what = what
 
 
-def train_step(net, loss, optimizer, alpha, X, Y, sample_weight):
-    """One optimizer step on a batch; returns the batch's summed weighted loss."""
-    total = X.shape[0] if sample_weight is None else float(sample_weight.sum())
-    if total == 0:
-        return 0.0  # nothing to learn from: no step
-    value = loss_and_grad(net, loss, alpha, X, Y, sample_weight)
-    optimizer.step(net.params, net.grad)
-    return value * total
+@dataclass
+class EpochInfo:
+    """What an ``epoch_end`` event carries."""
+
+    n_iter: int
+    loss: float
+    validation_score: float = None
 
 
-def iter_batches(X, Y, sample_weight, batch_size, order=None):
-    """Yield (X_b, Y_b, w_b); contiguous views, or rows ``order`` gathered.
+@dataclass
+class Validation:
+    """Held-out rows and how to score the network on them.
+
+    ``score(network)`` is ``metric(y, network.predict(X, decode), sample_weight)``,
+    or NaN when the network's output is not finite (scikit-learn's rule).
+    """
+
+    X: object
+    y: np.ndarray
+    sample_weight: object
+    metric: object
+    decode: object
+
+    def score(self, network):
+        def checked(raw):
+            if not np.isfinite(raw).all():
+                raise _NonFiniteOutput
+            return self.decode(raw)
+
+        try:
+            predictions = network.predict(self.X, checked)
+        except _NonFiniteOutput:
+            return float("nan")
+        return float(self.metric(self.y, predictions, sample_weight=self.sample_weight))
+
+
+class _NonFiniteOutput(Exception):
+    """Raised inside ``Validation.score`` when the network's output overflows."""
+
+
+class Trainer:
+    """Mini-batch training of an objective by a stochastic optimizer.
+
+    Parameters
+    ----------
+    objective : _objective.Objective
+    optimizer : optimizers.SGD or optimizers.Adam
+    history : _history.History
+    batch_size : int
+    shuffle : bool
+    rng : numpy.random.RandomState
+        The stream of the shuffles.
+    tol, n_iter_no_change : float, int
+        The stopping rule's parameters.
+    listeners : list
+        Objects with any of the event methods named in the module docstring.
+    """
+
+    def __init__(self, objective, optimizer, history, *, batch_size, shuffle, rng,
+                 tol, n_iter_no_change, listeners=()):
+        self.objective, self.optimizer, self.history = objective, optimizer, history
+        self.batch_size, self.shuffle, self.rng = batch_size, shuffle, rng
+        self.tol, self.n_iter_no_change = tol, n_iter_no_change
+        self.listeners = list(listeners)
+        self.n_iter = self.t = 0
+        self.loss = self.diverged = None
+
+    def emit(self, event, *args):
+        _emit(self.listeners, event, *args)
+
+    def fit(self, train, n_epochs, validation=None, t=0):
+        """Run up to ``n_epochs`` epochs; ``t`` is the samples seen before.
+
+        Sets ``n_iter`` (epochs run), ``t`` and ``loss``. Raises ``Diverged``
+        when an epoch ends on a non-finite loss or weight, unless early
+        stopping, which then stops and keeps the best weights. Returns
+        whether the epoch budget ran out.
+        """
+        self.t, net = t, self.objective.network
+        if validation is not None and self.history.best_params is None:
+            self.history.best_params = net.params.copy()
+        net.allocate(min(self.batch_size, train.n_rows))
+        self.emit("train_begin", self)
+        order = np.arange(train.n_rows)
+        exhausted = False
+        try:
+            exhausted = self._epochs(train, n_epochs, validation, order)
+        except KeyboardInterrupt:
+            warnings.warn("Training interrupted by user.", stacklevel=4)
+        if validation is not None:
+            np.copyto(net.params, self.history.best_params)
+        self.emit("train_end", self)
+        return exhausted
+
+    def _epochs(self, train, n_epochs, validation, order):
+        for _ in range(n_epochs):
+            if self.shuffle:
+                # Compose with the previous order, as scikit-learn does, so that
+                # a given random_state gives scikit-learn's sequence of batches.
+                order = order[self.rng.permutation(train.n_rows)]
+            self.emit("epoch_begin", self)
+            self.loss = self.run_epoch(train, order if self.shuffle else None)
+            self.n_iter += 1
+            self.t += train.n_rows
+            if not self._end_epoch(validation):
+                return False
+        return True
+
+    def _end_epoch(self, validation):
+        """Check, record and judge the epoch; False once training should stop."""
+        net, history = self.objective.network, self.history
+        diverged = _nonfinite(self.loss, net.params)
+        if diverged and validation is None:
+            raise Diverged(diverged)
+        history.record_loss(self.loss, self.tol)
+        score = None
+        if validation is not None:
+            score = float("nan") if diverged else validation.score(net)
+            history.record_validation(score, net.params, self.tol)
+        self.emit("epoch_end", self, EpochInfo(self.n_iter, self.loss, score))
+        if diverged:
+            self.diverged = diverged
+            return False
+        self.optimizer.epoch_end(self.t)
+        if history.no_improvement_count <= self.n_iter_no_change:
+            return True
+        stop, outcome = self.optimizer.on_plateau()
+        message = history.plateau_message(self.tol, self.n_iter_no_change)
+        self.emit("plateau", self, f"{message} {outcome}")
+        if not stop:
+            history.no_improvement_count = 0
+        return not stop
+
+    def run_epoch(self, train, order):
+        """One pass over ``train`` in ``order`` (None: as stored); the epoch's loss."""
+        summed = 0.0
+        for batch in iter_batches(train, self.batch_size, order):
+            summed += self.step(batch)
+            self.emit("batch_end", self, batch)
+        total = float(train.total_weight)
+        return summed / total + self.objective.penalty(total)
+
+    def step(self, batch):
+        """One optimizer step on ``batch``; returns its summed weighted loss."""
+        total = float(batch.total_weight)
+        if total == 0:
+            return 0.0  # nothing to learn from: no step
+        value = self.objective.value_and_grad(batch, StepContext(True, self.rng))
+        net = self.objective.network
+        self.optimizer.step(net.params, net.grad)
+        return value * total
+
+
+def _emit(listeners, event, *args):
+    """Call ``listener.<event>(*args)`` on every listener that defines it."""
+    for listener in listeners:
+        method = getattr(listener, event, None)
+        if method is not None:
+            method(*args)
+
+
+def _nonfinite(loss, params):
+    """What became non-finite at the end of an epoch, or None."""
+    if not np.isfinite(loss):
+        return "the loss"
+    if not np.isfinite(params).all():
+        return "a weight"
+    return None
+
+
+def iter_batches(data, batch_size, order=None):
+    """Yield the ``Batch`` es of ``data``: views, or rows ``order`` gathered.
 
     Gathered dense rows land in buffers allocated once per call.
     """
-    n = X.shape[0]
     if order is None:
-        for rows in gen_batches(n, batch_size):
-            yield X[rows], Y[rows], None if sample_weight is None else sample_weight[rows]
+        for rows in gen_batches(data.n_rows, batch_size):
+            yield data.take(rows)
         return
-    gathers = [_row_gatherer(a, min(batch_size, n)) for a in (X, Y, sample_weight)]
-    for rows in gen_batches(n, batch_size):
+    n_rows = min(batch_size, data.n_rows)
+    gathers = [_row_gatherer(a, n_rows) for a in (data.X, data.Y, data.sample_weight)]
+    for rows in gen_batches(data.n_rows, batch_size):
         idx = order[rows]
-        yield tuple(gather(idx) for gather in gathers)
+        yield Batch(*(gather(idx) for gather in gathers))
 
 
 def _row_gatherer(a, n_rows):
-    """A function mapping row indices to ``a[idx]``, reusing one buffer.
-
-    ``take`` with ``mode='clip'`` writes straight into ``out``; the default
-    ``mode='raise'`` buffers the output first (44 vs 67 us for 200 rows of
-    784 float32). The indices come from a permutation, so nothing is clipped.
-    """
+    """A function mapping row indices to ``a[idx]``, reusing one buffer."""
     if a is None:
         return lambda idx: None
     if sparse.issparse(a):
         return lambda idx: a[idx]
     buf = np.empty((n_rows, *a.shape[1:]), dtype=a.dtype)
-    return lambda idx: np.take(a, idx, axis=0, out=buf[: len(idx)], mode="clip")
+    return lambda idx: _kernels.gather_rows(a, idx, buf[: len(idx)])
 
 
-def run_epoch(est, net, loss, data, batch_size):
-    """One pass over ``data = (X, Y, w)``; returns the epoch's mean loss."""
-    X, Y, sample_weight = data
-    order = None
-    if est.shuffle:
-        # Compose with the previous order, as scikit-learn does, so that a
-        # given random_state gives scikit-learn's sequence of batches.
-        est._order = est._order[est._rng.permutation(X.shape[0])]
-        order = est._order
-    batches = iter_batches(X, Y, sample_weight, batch_size, order)
-    summed = sum(
-        train_step(net, loss, est._optimizer, est.alpha, *batch) for batch in batches
-    )
-    total = X.shape[0] if sample_weight is None else float(sample_weight.sum())
-    return summed / total + penalty(net, est.alpha, total)
+@dataclass
+class LbfgsRun:
+    """What L-BFGS's events carry as their source: iterations and the loss."""
+
+    n_iter: int = 0
+    loss: float = None
 
 
-def fit_stochastic(est, net, loss, data, y_score, incremental):
-    """Epoch loop of sgd and adam, with the stopping rules of scikit-learn.
+def fit_lbfgs(objective, data, *, max_iter, max_fun, tol, listeners=()):
+    """Minimise the full-batch objective J with scipy's L-BFGS-B.
 
-    Raises ValueError when an epoch ends on a non-finite loss or weight; the
-    estimator's ``fit`` then restores the state from before the call. A
-    KeyboardInterrupt stops training with a warning and keeps the weights
-    reached so far, as scikit-learn does (``fit`` then checks that they are
-    finite).
+    Returns ``(n_iter, loss)``; warns as scikit-learn does when L-BFGS stops
+    before converging.
     """
-    if incremental and est.early_stopping:
-        raise ValueError(
-            "partial_fit does not support early_stopping=True: one call is one "
-            "epoch, with nothing to hold out. Set early_stopping=False."
-        )
-    train, val = _split_for_early_stopping(est, data, y_score)
-    if est.shuffle and not sparse.issparse(train[0]) and not train[0].flags.c_contiguous:
-        # Shuffled batches gather rows; in an F-ordered X (a DataFrame's
-        # values, a column slice) each row is n_features scattered reads. One
-        # C-ordered copy per call makes each row one contiguous read.
-        train = (np.ascontiguousarray(train[0]), *train[1:])
-    n_samples = train[0].shape[0]
-    batch_size = _batch_size(est.batch_size, n_samples)
-    net.allocate(batch_size)
-    est._order = np.arange(n_samples)
-    n_epochs = 1 if incremental else est.max_iter
-    est.n_iter_ = est.n_iter_ if incremental else 0
-    try:
-        for _ in range(n_epochs):
-            est.loss_ = run_epoch(est, net, loss, train, batch_size)
-            _check_finite(est, net)
-            est.n_iter_ += 1
-            est.t_ += n_samples
-            est.loss_curve_.append(est.loss_)
-            if est.verbose:
-                print(f"Iteration {est.n_iter_}, loss = {est.loss_:.8f}")
-            if _should_stop(est, net, val):
-                break
-        else:
-            if not incremental:
-                warnings.warn(
-                    f"Stochastic Optimizer: Maximum iterations ({est.max_iter}) "
-                    "reached and the optimization hasn't converged yet.",
-                    ConvergenceWarning,
-                )
-    except KeyboardInterrupt:
-        warnings.warn("Training interrupted by user.")
-    if est.early_stopping:
-        np.copyto(net.params, est._best_params)
+    net, total = objective.network, float(data.total_weight)
+    net.allocate(data.n_rows)
+    run = LbfgsRun()
 
-
-def _check_finite(est, net):
-    """Raise the divergence error unless the epoch's loss and weights are finite."""
-    if not np.isfinite(est.loss_):
-        raise _diverged(est, "the loss")
-    if not np.isfinite(net.params).all():
-        raise _diverged(est, "a weight")
-
-
-def _split_for_early_stopping(est, data, y_score):
-    """``(train, validation)`` for early stopping, else ``(data, None)``.
-
-    Errors of the split name the parameters to change; a part whose sample
-    weights are all zero (nothing to train on or to score) is an error too.
-    """
-    if not est.early_stopping:
-        return data, None
-    try:
-        train, val = split_validation(est, data, y_score)
-    except ValueError as exc:
-        raise ValueError(
-            f"early_stopping=True cannot hold out validation_fraction="
-            f"{est.validation_fraction} of {data[0].shape[0]} rows: {exc} "
-            "Change validation_fraction, pass more rows, or set early_stopping=False."
-        ) from exc
-    for (_, _, weights), name in ((train, "training"), (val, "validation")):
-        if weights is not None and not weights.sum() > 0:
-            raise ValueError(
-                f"early_stopping=True left {name} rows whose sample weights are "
-                "all zero. Give more rows a positive weight, change "
-                "validation_fraction or random_state, or set early_stopping=False."
-            )
-    return train, val
-
-
-def _should_stop(est, net, val):
-    """Update the no-improvement count; True when training should stop."""
-    if val is not None:
-        score = est._validation_score(*val)
-        est.validation_scores_.append(score)
-        if est.verbose:
-            print(f"Validation score: {score:f}")
-        improved = score >= est.best_validation_score_ + est.tol
-        if score > est.best_validation_score_:
-            est.best_validation_score_ = score
-            np.copyto(est._best_params, net.params)
-    else:
-        improved = est.loss_ <= est.best_loss_ - est.tol
-        est.best_loss_ = min(est.best_loss_, est.loss_)
-    est._no_improvement_count = 0 if improved else est._no_improvement_count + 1
-    est._optimizer.epoch_end(est.t_)
-    if est._no_improvement_count <= est.n_iter_no_change:
-        return False
-    what = "Validation score" if val is not None else "Training loss"
-    msg = (
-        f"{what} did not improve more than tol={est.tol:f} for "
-        f"{est.n_iter_no_change} consecutive epochs."
-    )
-    if est.verbose:
-        print(msg)
-    if est._optimizer.on_plateau(est.verbose):
-        return True
-    est._no_improvement_count = 0
-    return False
-
-
-def split_validation(est, data, y_score):
-    """Hold out ``validation_fraction`` of the rows, stratified if possible."""
-    X, Y, sample_weight = data
-    idx = np.arange(X.shape[0])
-    stratify = y_score if est._stratify_validation() else None
-    idx_train, idx_val = train_test_split(
-        idx,
-        test_size=est.validation_fraction,
-        random_state=est._rng,
-        stratify=stratify,
-    )
-    if len(idx_val) < 2:
-        raise ValueError(
-            "The validation set is too small. Increase 'validation_fraction' "
-            "or the size of your dataset."
-        )
-    w = (lambda i: None) if sample_weight is None else (lambda i: sample_weight[i])
-    train = (X[idx_train], Y[idx_train], w(idx_train))
-    val = (X[idx_val], y_score[idx_val], w(idx_val))
-    return train, val
-
-
-def _batch_size(batch_size, n_samples):
-    if batch_size == "auto":
-        return min(200, n_samples)
-    if batch_size > n_samples:
-        warnings.warn(
-            "Got `batch_size` less than 1 or larger than sample size. "
-            "It is going to be clipped"
-        )
-    return int(np.clip(batch_size, 1, n_samples))
-
-
-def _diverged(est, what="the loss", when=None):
-    """The ValueError of a fit whose loss, weights or outputs became non-finite.
-
-    ``when`` defaults to the epoch in progress ('in L-BFGS' for lbfgs).
-    """
-    if est.solver == "lbfgs":
-        when, advice = when or "in L-BFGS", "Scale the input features"
-    else:
-        when = when or f"at epoch {est.n_iter_ + 1}"
-        advice = (
-            f"Lower learning_rate_init (now {est.learning_rate_init}) or scale "
-            "the input features"
-        )
-    return ValueError(
-        f"Training diverged: {what} became non-finite {when}; the estimator "
-        f"is left as it was before this call. {advice}, for example with "
-        "sklearn.preprocessing.StandardScaler, and rescale very large "
-        "regression targets or sample weights."
-    )
-
-
-def fit_lbfgs(est, net, loss, data):
-    """Minimise the full-batch objective J with scipy's L-BFGS-B."""
-    X, Y, sample_weight = data
-    total = X.shape[0] if sample_weight is None else float(sample_weight.sum())
-    net.allocate(X.shape[0])
-
-    def objective(theta):
+    def value_and_grad(theta):
         np.copyto(net.params, theta, casting="same_kind")
-        value = loss_and_grad(net, loss, est.alpha, X, Y, sample_weight)
-        return value + penalty(net, est.alpha, total), net.grad.astype(np.float64)
+        run.loss = objective.value_and_grad(data) + objective.penalty(total)
+        return run.loss, net.grad.astype(np.float64)
 
+    def iteration_end(intermediate_result):
+        # scipy >= 1.11 passes the iterate's result (with its loss) to a
+        # callback whose parameter has this name; older scipy passes x.
+        run.loss = getattr(intermediate_result, "fun", run.loss)
+        run.n_iter += 1
+        _emit(listeners, "epoch_end", run, EpochInfo(run.n_iter, run.loss))
+
+    _emit(listeners, "train_begin", run)
     result = scipy.optimize.minimize(
-        objective,
-        net.params.astype(np.float64),
-        method="L-BFGS-B",
-        jac=True,
-        options={"maxfun": est.max_fun, "maxiter": est.max_iter, "gtol": est.tol},
+        value_and_grad, net.params.astype(np.float64), method="L-BFGS-B", jac=True,
+        options={"maxfun": max_fun, "maxiter": max_iter, "gtol": tol},
+        callback=iteration_end,
     )
     if result.status != 0:
         warnings.warn(
@@ -294,10 +276,10 @@ def fit_lbfgs(est, net, loss, data):
             f"{result.nit} iteration(s) (status={result.status}): {result.message}"
             "\nIncrease the number of iterations (max_iter), max_fun, "
             "or scale the data.",
-            ConvergenceWarning,
+            ConvergenceWarning, stacklevel=4,
         )
     np.copyto(net.params, result.x, casting="same_kind")
-    est.n_iter_ = min(result.nit, est.max_iter)
-    est.loss_ = float(result.fun)
-    if not np.isfinite(est.loss_):
-        raise _diverged(est)
+    _emit(listeners, "train_end", run)
+    if not np.isfinite(result.fun):
+        raise Diverged("the loss")
+    return min(result.nit, max_iter), float(result.fun)

@@ -1,22 +1,58 @@
-"""Layers of the network: an affine map and the hidden activations.
+"""Layers of the network: the affine map and the hidden activations.
 
-Every layer has two faces:
+Every layer has the same three methods, with explicit outputs:
 
-- ``apply`` is a pure function of its input (used for prediction, safe to
-  call from several threads at once);
-- ``forward`` is ``apply`` plus the cache that ``backward`` needs, and
-  ``backward`` maps the gradient with respect to the layer's output to the
-  gradient with respect to its input.
+- ``forward(x, out, ctx)`` writes the layer's output for a training batch
+  into ``out`` (which may be ``x`` itself where the layer says it can work
+  in place) and keeps what ``backward`` needs;
+- ``backward(delta, out)`` takes ``delta = dL/d(output)`` of the last
+  ``forward`` and writes ``dL/d(input)`` into ``out`` (``delta`` itself for
+  activations);
+- ``predict(x)`` is the output for prediction; it keeps nothing, so it is
+  safe from several threads at once, and may overwrite ``x`` only where
+  ``x`` is a workspace of the caller's (see ``Activation.predict``).
 
-Activations work in place: ``forward`` overwrites ``z`` with ``a = f(z)`` and
-``backward`` overwrites ``delta = dL/da`` with ``dL/dz = delta * f'(z)``. All
-four derivatives are written in terms of the output ``a``, so the input ``z``
-need not be kept.
+``ctx`` is the step's ``StepContext``: whether the network is training, and
+the random generator of the fit.
+
+An activation is one subclass of ``Activation`` with its name, its formula,
+its Glorot factor and its derivative; defining the class registers it in
+``ACTIVATIONS``, from which the estimators' parameter checks, docs and tests
+take the list of activations.
 """
 
+from dataclasses import dataclass
+from typing import Protocol
+
 import numpy as np
-from scipy import sparse
 from scipy.special import expit
+
+from . import _kernels
+
+
+@dataclass
+class StepContext:
+    """What a forward pass needs besides its input."""
+
+    training: bool
+    rng: object = None
+
+
+class Layer(Protocol):
+    """What the network asks of every layer (see the module docstring)."""
+
+    #: Whether ``forward`` may be given ``out`` = its input ``x``.
+    in_place: bool
+
+    def forward(self, x, out, ctx):
+        """Write the training output for ``x`` into ``out``; keep what backward
+        needs."""
+
+    def backward(self, delta, out):
+        """dL/d(input) from ``delta`` = dL/d(output) of the last ``forward``."""
+
+    def predict(self, x):
+        """The output for prediction; keeps nothing."""
 
 
 class Linear:
@@ -31,114 +67,143 @@ class Linear:
         writes into them.
     """
 
+    in_place = False
+
     def __init__(self, coef, intercept, coef_grad, intercept_grad):
         self.coef, self.intercept = coef, intercept
         self.coef_grad, self.intercept_grad = coef_grad, intercept_grad
-        self._x = None
+        self._x = self._ones = None
 
-    def apply(self, x, out):
-        """Write ``x @ W + b`` into ``out`` and return it."""
-        if sparse.issparse(x):
-            out[...] = x @ self.coef
-        else:
-            np.matmul(x, self.coef, out=out)
+    def predict(self, x):
+        out = np.empty((x.shape[0], self.coef.shape[1]), self.coef.dtype)
+        return self._affine(x, out)
+
+    def _affine(self, x, out):
+        _kernels.matmul(x, self.coef, out)
         out += self.intercept
         return out
 
-    def forward(self, x, out):
+    def forward(self, x, out, ctx):
         self._x = x
-        return self.apply(x, out)
+        return self._affine(x, out)
 
-    def backward(self, delta, ones, out=None):
-        """Fill ``dL/dW = x.T @ delta`` and ``dL/db = ones @ delta``.
+    def backward(self, delta, out):
+        """Fill ``dL/dW = x.T @ delta`` and ``dL/db = sum of delta's rows``.
 
-        ``ones`` is a vector of ones as long as the batch: the column sums
-        of ``delta`` as a matrix-vector product, which BLAS does faster than
-        ``delta.sum(axis=0)``. Returns ``dL/dx = delta @ W.T`` written into
-        ``out``, or None when ``out`` is None (the first layer has no use
-        for it).
+        Returns ``dL/dx = delta @ W.T`` written into ``out``, or None when
+        ``out`` is None (the first layer has no use for it).
         """
-        x = self._x
-        if sparse.issparse(x):
-            self.coef_grad[...] = x.T @ delta
-        else:
-            np.matmul(x.T, delta, out=self.coef_grad)
-        np.matmul(ones, delta, out=self.intercept_grad)
-        if out is None:
-            return None
-        return np.matmul(delta, self.coef.T, out=out)
+        n = delta.shape[0]
+        if self._ones is None or len(self._ones) < n:
+            self._ones = np.ones(n, delta.dtype)
+        _kernels.matmul(self._x.T, delta, self.coef_grad)
+        _kernels.column_sums(delta, self._ones[:n], self.intercept_grad)
+        return None if out is None else np.matmul(delta, self.coef.T, out=out)
 
 
-class _Activation:
-    """In-place activation; subclasses define ``apply`` and ``derivative``."""
+class Activation:
+    """An elementwise activation a = f(z); subclasses define:
+
+    - ``name``, ``formula`` (for the docs) and ``glorot_factor`` f, the
+      initial weights being U(-r, r) with r = sqrt(f / (fan_in + fan_out));
+    - ``function(z, out)``: writes f(z) into ``out``, which may be ``z``;
+    - ``derivative(z, a, delta)``: multiplies ``delta`` in place by f'(z)
+      and returns it. ``z`` is None unless the class sets
+      ``needs_input = True``: a derivative written in terms of the output
+      ``a`` lets ``forward`` overwrite its input.
+    """
+
+    name = formula = None
+    glorot_factor = 6.0
+    needs_input = False
+    registry = {}
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        Activation.registry[cls.name] = cls
 
     def __init__(self):
-        self._a = None
+        self._z = self._a = None
 
-    def forward(self, z):
-        self._a = self.apply(z)
+    @property
+    def in_place(self):
+        """Whether ``forward`` may write its output over its input."""
+        return not self.needs_input
+
+    def predict(self, x):
+        """f(x), written over ``x``: the network passes its own workspace."""
+        return self.function(x, x)
+
+    def forward(self, x, out, ctx):
+        self._z = x if self.needs_input else None
+        self._a = self.function(x, out)
         return self._a
 
-    def backward(self, delta):
-        return self.derivative(self._a, delta)
+    def backward(self, delta, out):
+        return self.derivative(self._z, self._a, delta)
 
 
-class Identity(_Activation):
-    """f(z) = z, f' = 1."""
+class Identity(Activation):
+    name, formula = "identity", "f(z) = z"
 
-    @staticmethod
-    def apply(z):
-        return z
+    def function(self, z, out):
+        if out is not z:
+            out[...] = z
+        return out
 
-    @staticmethod
-    def derivative(a, delta):
+    def derivative(self, z, a, delta):  # f' = 1
         return delta
 
 
-class Logistic(_Activation):
-    """f(z) = 1 / (1 + exp(-z)), f' = a (1 - a); expit never overflows."""
+class Logistic(Activation):
+    """expit never overflows."""
 
-    @staticmethod
-    def apply(z):
-        return expit(z, out=z)
+    name, formula, glorot_factor = "logistic", "f(z) = 1 / (1 + exp(-z))", 2.0
 
-    @staticmethod
-    def derivative(a, delta):
+    def function(self, z, out):
+        return expit(z, out=out)
+
+    def derivative(self, z, a, delta):  # f' = a (1 - a)
         delta *= a
         delta *= 1.0 - a
         return delta
 
 
-class Tanh(_Activation):
-    """f(z) = tanh(z), f' = 1 - a**2."""
+class Tanh(Activation):
+    name, formula = "tanh", "f(z) = tanh(z)"
 
-    @staticmethod
-    def apply(z):
-        return np.tanh(z, out=z)
+    def function(self, z, out):
+        return np.tanh(z, out=out)
 
-    @staticmethod
-    def derivative(a, delta):
+    def derivative(self, z, a, delta):  # f' = 1 - a**2
         delta *= 1.0 - a * a
         return delta
 
 
-class ReLU(_Activation):
-    """f(z) = max(z, 0), f' = 1 where a > 0 else 0 (0 at the kink)."""
+class ReLU(Activation):
+    name, formula = "relu", "f(z) = max(z, 0)"
 
-    @staticmethod
-    def apply(z):
-        return np.maximum(z, 0, out=z)
+    def function(self, z, out):
+        return np.maximum(z, 0, out=out)
 
-    @staticmethod
-    def derivative(a, delta):
+    def derivative(self, z, a, delta):  # f' = 1 where a > 0, else 0 (0 at the kink)
         # Multiplying by the mask is several times faster than copyto(where=).
         delta *= a > 0
         return delta
 
 
-ACTIVATIONS = {
-    "identity": Identity,
-    "logistic": Logistic,
-    "tanh": Tanh,
-    "relu": ReLU,
-}
+class LeakyReLU(Activation):
+    """slope = 0.01; as f(z) > 0 exactly when z > 0, f' follows from a."""
+
+    name, formula = "leaky_relu", "f(z) = max(z, 0.01 z)"
+    slope = 0.01
+
+    def function(self, z, out):
+        return np.maximum(z, self.slope * z, out=out)
+
+    def derivative(self, z, a, delta):  # f' = 1 where a > 0, else slope (at 0 too)
+        delta *= np.where(a > 0, 1.0, self.slope).astype(delta.dtype, copy=False)
+        return delta
+
+
+ACTIVATIONS = Activation.registry

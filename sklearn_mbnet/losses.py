@@ -1,10 +1,10 @@
 """Losses over the raw output ``raw = h @ W + b`` of the last layer.
 
 Each loss pairs a per-sample loss with its canonical inverse link, so the
-gradient with respect to ``raw`` is simply ``link(raw) - y``:
+gradient with respect to ``raw`` is simply ``inverse_link(raw) - y``:
 
 =====================  ============  ==========================================
-loss                   link          per-sample loss l(y, raw), summed over
+loss                   inverse link  per-sample loss l(y, raw), summed over
                                      the outputs
 =====================  ============  ==========================================
 squared error          identity      0.5 * (raw - y)**2
@@ -13,15 +13,19 @@ binary log loss        logistic      log(1 + exp(raw)) - y raw
 multiclass log loss    softmax       logsumexp(raw) - sum(y raw)  (one-hot y)
 =====================  ============  ==========================================
 
-``value_and_grad`` returns the weighted mean ``sum(w_i l_i) / sum(w_i)`` and
-its gradient ``w_i (link(raw_i) - y_i) / sum(w_i)``. Links are computed
-without overflow for raw values of any size: log-sum-exp with the row maximum
-taken out, ``expit`` and ``logaddexp`` for the logistic, and an exponent
-capped at half the dtype's range for the exp link.
+Inverse links are computed without overflow for raw values of any size:
+log-sum-exp with the row maximum taken out, ``expit`` and ``logaddexp`` for
+the logistic, and an exponent capped at half the dtype's range for exp.
+
+A loss is one subclass of ``Loss``; defining it registers it in ``LOSSES``
+under its ``name``, with its ``task``, so the estimators' parameter checks
+and the tests take their lists from there.
 """
 
 import numpy as np
 from scipy.special import expit, xlogy
+
+from . import _kernels
 
 
 def _log_sum_exp(raw):
@@ -37,131 +41,142 @@ def _unit_bounds(dtype):
 
 
 def _open_unit(p):
-    """Clip probabilities into (0, 1) so that their log is finite.
+    """Clip probabilities, in place, into (0, 1) so that their log is finite.
 
     Changes only values that rounded to (nearly) exactly 0 or 1.
     """
     return np.clip(p, *_unit_bounds(p.dtype), out=p)
 
 
-def _log_open_unit(log_p):
-    """Clip log-probabilities to the logs of the same bounds, so that
-    ``log_predict`` and ``log(predict)`` order and tie classes alike."""
-    low, high = _unit_bounds(log_p.dtype)
-    return np.clip(log_p, np.log(low), np.log(high), out=log_p)
+class Loss:
+    """A loss with its inverse link; subclasses define:
 
-
-class _Loss:
-    """A loss with its link. Subclasses define ``pointwise`` and ``predict``.
-
-    ``pointwise(y, raw)`` returns the per-sample losses (n,) and the unweighted
-    gradient (n, n_outputs) of each with respect to its ``raw`` row. It may
-    compute the gradient in ``raw``'s own buffer: callers pass a workspace
-    (or a copy), never an array they still need.
+    - ``name``, ``task`` ('classification' or 'regression'), ``formula``
+      and ``out_activation`` (scikit-learn's name of the inverse link);
+    - ``pointwise(y, raw, gradient_out)``: the per-sample losses (n,) and
+      the gradient of each with respect to its ``raw`` row, written into
+      ``gradient_out`` (which may be ``raw``);
+    - ``inverse_link(raw)``: the prediction, in a new array;
+    - ``check_target(y)``: a ValueError for targets outside the domain.
     """
 
-    def value_and_grad(self, y, raw, sample_weight=None):
-        """Weighted mean loss and its gradient with respect to ``raw``."""
-        losses, grad = self.pointwise(y, raw)
-        if sample_weight is None:
-            n = raw.shape[0]
-            grad *= 1.0 / n
-            return float(losses.sum()) / n, grad
-        total = sample_weight.sum()
-        grad *= (sample_weight / total)[:, np.newaxis]
-        return float(losses @ sample_weight) / total, grad
+    name = task = formula = out_activation = None
+    registry = {}
 
-    def value(self, y, raw, sample_weight=None):
-        return self.value_and_grad(y, raw, sample_weight)[0]
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        Loss.registry[cls.name] = cls
 
-    def grad(self, y, raw, sample_weight=None):
-        return self.value_and_grad(y, raw, sample_weight)[1]
+    def loss_gradient(self, y_true, raw_prediction, sample_weight=None,
+                      loss_out=None, gradient_out=None):
+        """Per-sample losses and gradients, both times ``sample_weight``.
+
+        The shape of scikit-learn's ``_loss`` kernels. ``sample_weight`` is
+        a scalar or an (n,) array; ``gradient_out`` may be
+        ``raw_prediction``, whose values are then lost.
+        """
+        if gradient_out is None:
+            gradient_out = np.empty_like(raw_prediction)
+        losses, gradient = self.pointwise(y_true, raw_prediction, gradient_out)
+        if sample_weight is not None:
+            weight = np.asarray(sample_weight, dtype=gradient.dtype)
+            gradient *= weight[:, np.newaxis] if weight.ndim else weight
+            losses = np.multiply(losses, weight, out=losses)
+        if loss_out is not None:
+            loss_out[...] = losses
+            losses = loss_out
+        return losses, gradient
+
+    def check_target(self, y):
+        """Targets every loss accepts: any finite number."""
+
+    def log_inverse_link(self, raw):
+        return np.log(self.inverse_link(raw))
 
 
-class SquaredError(_Loss):
+class SquaredError(Loss):
     """Half squared error, summed over outputs (the gradient's own loss)."""
 
-    out_activation = "identity"
+    name, task, out_activation = "squared_error", "regression", "identity"
+    formula = "0.5 * (raw - y)**2"
 
-    def pointwise(self, y, raw):
-        diff = np.subtract(raw, y, out=raw)
+    def pointwise(self, y, raw, gradient_out):
+        diff = np.subtract(raw, y, out=gradient_out)
         return 0.5 * np.einsum("ij,ij->i", diff, diff), diff
 
-    def predict(self, raw):
-        return raw
+    def inverse_link(self, raw):
+        return raw.copy()
 
 
-class Poisson(_Loss):
+class Poisson(Loss):
     """Half Poisson deviance with a log link; requires y >= 0."""
 
-    out_activation = "exp"
+    name, task, out_activation = "poisson", "regression", "exp"
+    formula = "y log(y / mu) - y + mu, mu = exp(raw)"
 
-    def _capped(self, raw):
+    @staticmethod
+    def _capped(raw, out):
         # exp(raw) stays finite, with room to square it, below this bound.
-        return np.minimum(raw, np.log(np.finfo(raw.dtype).max) / 2, out=raw)
+        return np.minimum(raw, np.log(np.finfo(raw.dtype).max) / 2, out=out)
 
-    def pointwise(self, y, raw):
-        raw = self._capped(raw)
+    def pointwise(self, y, raw, gradient_out):
+        raw = self._capped(raw, gradient_out)
         losses = (xlogy(y, y) - y * raw - y).sum(axis=1)
         mu = np.exp(raw, out=raw)
         losses += mu.sum(axis=1)
         mu -= y
         return losses, mu
 
-    def predict(self, raw):
-        return np.exp(self._capped(raw), out=raw)
+    def inverse_link(self, raw):
+        capped = self._capped(raw, np.empty_like(raw))
+        return np.exp(capped, out=capped)
+
+    def check_target(self, y):
+        if np.any(y < 0):
+            raise ValueError(
+                f"loss='poisson' requires non-negative targets y, got a minimum of "
+                f"{y.min()}; use loss='squared_error' or shift y."
+            )
 
 
-class BinaryLogLoss(_Loss):
+class BinaryLogLoss(Loss):
     """Log loss of independent logistic outputs (binary and multilabel)."""
 
-    out_activation = "logistic"
+    name, task, out_activation = "binary_log_loss", "classification", "logistic"
+    formula = "log(1 + exp(raw)) - y raw"
 
-    def pointwise(self, y, raw):
+    def pointwise(self, y, raw, gradient_out):
         losses = np.logaddexp(0, raw)
         losses -= y * raw
-        grad = expit(raw, out=raw)
+        grad = expit(raw, out=gradient_out)
         grad -= y
         return losses.sum(axis=1), grad
 
-    def predict(self, raw):
-        return _open_unit(expit(raw, out=raw))
-
-    def log_predict(self, raw):
-        """log(expit(raw)) = -log(1 + exp(-raw)), finite for any raw."""
-        return _log_open_unit(-np.logaddexp(0, -raw))
+    def inverse_link(self, raw):
+        return _open_unit(expit(raw))
 
 
-class MultinomialLogLoss(_Loss):
+class MultinomialLogLoss(Loss):
     """Log loss of a softmax over the outputs (multiclass, one-hot y).
 
     With the row maximum taken out, r = raw - max(raw) <= 0, so exp(r) cannot
     overflow and sum(exp(r)) >= 1: l = log(sum(exp(r))) - y . r.
     """
 
-    out_activation = "softmax"
+    name, task, out_activation = "log_loss", "classification", "softmax"
+    formula = "logsumexp(raw) - sum(y raw)"
 
-    def pointwise(self, y, raw):
-        shifted = np.subtract(raw, raw.max(axis=1, keepdims=True), out=raw)
+    def pointwise(self, y, raw, gradient_out):
+        shifted = np.subtract(raw, raw.max(axis=1, keepdims=True), out=gradient_out)
         y_dot_shifted = np.einsum("ij,ij->i", y, shifted)
-        prob = np.exp(shifted, out=raw)
-        # Row sums as a matrix product: much faster than sum(axis=1) on
-        # short rows.
-        total = prob @ np.ones((prob.shape[1], 1), prob.dtype)
+        prob = np.exp(shifted, out=shifted)
+        total = _kernels.row_sums(prob, np.empty((prob.shape[0], 1), prob.dtype))
         prob /= total
         prob -= y
         return np.log(total[:, 0]) - y_dot_shifted, prob
 
-    def predict(self, raw):
+    def inverse_link(self, raw):
         return _open_unit(np.exp(raw - _log_sum_exp(raw)))
 
-    def log_predict(self, raw):
-        return _log_open_unit(raw - _log_sum_exp(raw))
 
-
-LOSSES = {
-    "squared_error": SquaredError,
-    "poisson": Poisson,
-    "binary_log_loss": BinaryLogLoss,
-    "log_loss": MultinomialLogLoss,
-}
+LOSSES = Loss.registry

@@ -30,25 +30,11 @@ the optimizer's dtype, which the network's flat vectors are.
 """
 
 import numpy as np
-from scipy.linalg import get_blas_funcs
+
+from . import _kernels
 
 
-class _BlasOptimizer:
-    """Holds the BLAS routines of its dtype; pickles without them."""
-
-    def _bind_blas(self, dtype):
-        self.dtype = np.dtype(dtype)
-        self._axpy, self._scal = get_blas_funcs(("axpy", "scal"), dtype=self.dtype)
-
-    def __getstate__(self):
-        return {k: v for k, v in self.__dict__.items() if k not in ("_axpy", "_scal")}
-
-    def __setstate__(self, state):
-        self.__dict__.update(state)
-        self._bind_blas(self.dtype)
-
-
-class SGD(_BlasOptimizer):
+class SGD:
     """Stochastic gradient descent with momentum and learning-rate schedules."""
 
     def __init__(
@@ -68,18 +54,21 @@ class SGD(_BlasOptimizer):
         self.nesterov = nesterov
         self.power_t = power_t
         self.velocity = np.zeros(n_params, dtype=dtype)
-        self._bind_blas(dtype)
+
+    @property
+    def n_params(self):
+        return self.velocity.size
 
     def step(self, params, grad):
         """One update of ``params`` in place from the gradient ``grad``."""
         v, lr = self.velocity, self.learning_rate
-        self._scal(self.momentum, v)
-        self._axpy(grad, v, a=-lr)  # v = momentum v - lr g
+        _kernels.scal(self.momentum, v)
+        _kernels.axpy(-lr, grad, v)  # v = momentum v - lr g
         if self.nesterov:
-            self._axpy(v, params, a=self.momentum)
-            self._axpy(grad, params, a=-lr)
+            _kernels.axpy(self.momentum, v, params)
+            _kernels.axpy(-lr, grad, params)
         else:
-            self._axpy(v, params)
+            _kernels.axpy(1.0, v, params)
 
     def epoch_end(self, n_samples_seen):
         if self.schedule == "invscaling":
@@ -89,19 +78,21 @@ class SGD(_BlasOptimizer):
                 n_samples_seen + 1, self.power_t
             )
 
-    def on_plateau(self, verbose=False):
-        """React to the stopping rule firing; return True to stop training."""
+    def on_plateau(self):
+        """React to the stopping rule firing.
+
+        Returns ``(stop, outcome)``: whether to stop, and scikit-learn's words
+        for what was done.
+        """
         if self.schedule != "adaptive":
-            return True
+            return True, "Stopping."
         if self.learning_rate <= 1e-6:
-            return True
+            return True, "Learning rate too small. Stopping."
         self.learning_rate /= 5.0
-        if verbose:
-            print(f"Setting learning rate to {self.learning_rate:f}")
-        return False
+        return False, f"Setting learning rate to {self.learning_rate:f}"
 
 
-class Adam(_BlasOptimizer):
+class Adam:
     """Adam (Kingma and Ba, 2014) with bias-corrected step size."""
 
     def __init__(
@@ -120,30 +111,33 @@ class Adam(_BlasOptimizer):
         self.m = np.zeros(n_params, dtype=dtype)
         self.s = np.zeros(n_params, dtype=dtype)
         self._work = np.empty(n_params, dtype=dtype)
-        self._bind_blas(dtype)
+
+    @property
+    def n_params(self):
+        return self.m.size
 
     def step(self, params, grad):
         """One update of ``params`` in place from the gradient ``grad``."""
         b1, b2, m, s, work = self.beta_1, self.beta_2, self.m, self.s, self._work
         self.t += 1
-        self._scal(b1, m)
-        self._axpy(grad, m, a=1 - b1)
-        self._scal(b2, s)
+        _kernels.scal(b1, m)
+        _kernels.axpy(1 - b1, grad, m)
+        _kernels.scal(b2, s)
         np.square(grad, out=work)
-        self._axpy(work, s, a=1 - b2)
+        _kernels.axpy(1 - b2, work, s)
         self.learning_rate = (
             self.learning_rate_init * np.sqrt(1 - b2**self.t) / (1 - b1**self.t)
         )
         np.sqrt(s, out=work)
         work += self.epsilon
         np.divide(m, work, out=work)
-        self._axpy(work, params, a=-self.learning_rate)
+        _kernels.axpy(-self.learning_rate, work, params)
 
     def epoch_end(self, n_samples_seen):
         pass
 
-    def on_plateau(self, verbose=False):
-        return True
+    def on_plateau(self):
+        return True, "Stopping."
 
 
 def _float_power(base, exponent):
@@ -152,3 +146,6 @@ def _float_power(base, exponent):
         return float(base) ** exponent
     except OverflowError:
         return float("inf")
+
+
+OPTIMIZERS = {cls.__name__: cls for cls in (SGD, Adam)}

@@ -31,6 +31,7 @@ settings.register_profile("ci", derandomize=True, **_COMMON)
 settings.register_profile("explore", derandomize=False, **_COMMON)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
+
 class _Stats(dict):
     """A dict with a short repr, for hypothesis's reports of failing cases."""
 

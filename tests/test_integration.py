@@ -168,7 +168,7 @@ def test_pickle_round_trip_then_partial_fit(kind, solver):
     for a, b in zip(_params(est), _params(restored)):
         np.testing.assert_array_equal(a, b)
     np.testing.assert_array_equal(est.loss_curve_, restored.loss_curve_)
-    assert (est.n_iter_, est.t_) == (restored.n_iter_, restored.t_) == (4, 4 * len(X))
+    assert (est.n_iter_, est.t_) == (restored.n_iter_, restored.t_) == (1, 4 * len(X))
     # The two are independent objects.
     restored.coefs_[0][...] = 0
     assert np.any(est.coefs_[0] != 0)

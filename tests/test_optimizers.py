@@ -78,11 +78,14 @@ def test_invscaling_rate_underflows_to_zero_for_huge_power_t():
 
 def test_adaptive_schedule_divides_by_five_then_stops():
     opt = SGD(3, np.float64, 1e-5, schedule="adaptive")
-    assert opt.on_plateau() is False and opt.learning_rate == pytest.approx(2e-6)
-    assert opt.on_plateau() is False and opt.learning_rate == pytest.approx(4e-7)
-    assert opt.on_plateau() is True  # lr <= 1e-6: stop
-    assert SGD(3, np.float64, 0.1, schedule="constant").on_plateau() is True
-    assert Adam(3, np.float64).on_plateau() is True
+    # scikit-learn's trigger_stopping: the same decisions and the same words.
+    assert opt.on_plateau() == (False, "Setting learning rate to 0.000002")
+    assert opt.learning_rate == pytest.approx(2e-6)
+    assert opt.on_plateau() == (False, "Setting learning rate to 0.000000")
+    assert opt.learning_rate == pytest.approx(4e-7)
+    assert opt.on_plateau() == (True, "Learning rate too small. Stopping.")
+    assert SGD(3, np.float64, 0.1, schedule="constant").on_plateau() == (True, "Stopping.")
+    assert Adam(3, np.float64).on_plateau() == (True, "Stopping.")
 
 
 @pytest.mark.parametrize("nesterov", [False, True])

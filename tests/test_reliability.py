@@ -29,9 +29,10 @@ from sklearn.base import clone
 from sklearn.exceptions import ConvergenceWarning, NotFittedError
 
 import sklearn_mbnet
-from sklearn_mbnet import MLPClassifier, MLPRegressor, _training
+from sklearn_mbnet import MLPClassifier, MLPRegressor
 from sklearn_mbnet._network import Network
-from sklearn_mbnet._training import loss_and_grad
+from sklearn_mbnet._objective import Batch, Objective
+from sklearn_mbnet._training import Trainer
 from sklearn_mbnet.layers import ACTIVATIONS
 from sklearn_mbnet.losses import LOSSES
 
@@ -103,12 +104,17 @@ def test_no_floating_point_error_for_inputs_up_to_bound(activation, loss_name, d
         net.init_glorot(rng)
         net.allocate(n)
         with np.errstate(**RAISE):
-            value = loss_and_grad(net, loss, 1e-4, X, Y, w)
-            pred = net.predict(X, loss.predict)
-            log_pred = net.predict(X, getattr(loss, "log_predict", loss.predict))
+            value = Objective(net, loss, 1e-4).value_and_grad(Batch(X, Y, w))
+            pred = net.predict(X, loss.inverse_link)
+            log_pred = net.predict(X, _log_link(loss))
         assert np.isfinite(value)
         assert np.isfinite(net.grad).all()
         assert np.isfinite(pred).all() and np.isfinite(log_pred).all()
+
+
+def _log_link(loss):
+    """The log of a classifier's probabilities; a regressor's predictions."""
+    return loss.log_inverse_link if loss.task == "classification" else loss.inverse_link
 
 
 def _fitted(kind, **params):
@@ -171,9 +177,9 @@ def test_raw_outputs_of_1e4_are_safe(loss_name, dtype):
     net.allocate(6)
     with np.errstate(**RAISE):
         raw = net.predict(X, lambda r: r.copy())
-        value = loss_and_grad(net, loss, 1e-4, X, Y, None)
-        pred = net.predict(X, loss.predict)
-        log_pred = net.predict(X, getattr(loss, "log_predict", loss.predict))
+        value = Objective(net, loss, 1e-4).value_and_grad(Batch(X, Y))
+        pred = net.predict(X, loss.inverse_link)
+        log_pred = net.predict(X, _log_link(loss))
     np.testing.assert_array_equal(raw, np.tile([1e4, -1e4, 0.0], (6, 1)).astype(dtype))
     assert np.isfinite(value) and np.isfinite(net.grad).all()
     assert np.isfinite(pred).all() and np.isfinite(log_pred).all()
@@ -326,7 +332,7 @@ def test_non_finite_weights_with_finite_loss_are_caught(monkeypatch):
     """The epoch's loss is taken before each step (and, today, the L2 term
     after it). Without that term, one huge last step leaves inf weights
     behind a finite loss: the fit must still fail."""
-    monkeypatch.setattr(_training, "penalty", lambda *args: 0.0)
+    monkeypatch.setattr(Objective, "penalty", lambda *args: 0.0)
     X, y = _data("reg")
     est = MLPRegressor(hidden_layer_sizes=(5,), solver="sgd", momentum=0.0, alpha=0.0,
                        learning_rate_init=1e300, max_iter=1, batch_size=len(X),
@@ -342,13 +348,21 @@ def test_non_finite_weights_with_finite_loss_are_caught(monkeypatch):
 def test_assigned_weights_must_be_finite():
     est, X = _fitted("reg")
     before = _params_bytes(est)
+    good = list(est.coefs_), list(est.intercepts_)
     bad = [c.copy() for c in est.coefs_]
     bad[0][0, 0] = np.nan
+    est.coefs_ = bad  # a plain attribute, as in scikit-learn: checked when used
     with pytest.raises(ValueError, match="coefs_ must be finite"):
-        est.coefs_ = bad
+        est.predict(X)
+    with pytest.raises(ValueError, match="coefs_ must be finite"):
+        est.partial_fit(X, X[:, 0])
+    est.coefs_ = good[0]
+    est.intercepts_ = [np.full_like(b, np.inf) for b in est.intercepts_]
     with pytest.raises(ValueError, match="intercepts_ must be finite"):
-        est.intercepts_ = [np.full_like(b, np.inf) for b in est.intercepts_]
+        est.predict(X)
+    est.intercepts_ = good[1]
     assert _params_bytes(est) == before
+    assert np.isfinite(est.predict(X)).all()
 
 
 # ================================================== 2. determinism and safety
@@ -463,7 +477,7 @@ class _InterruptingLoss:
 
     def __getattr__(self, name):
         attr = getattr(self._loss, name)
-        if name not in ("value_and_grad", "pointwise"):
+        if name != "loss_gradient":
             return attr
 
         def counted(*args, **kwargs):
@@ -542,7 +556,7 @@ def test_keyboard_interrupt_mid_epoch_leaves_usable_estimator(kind, solver,
     # scikit-learn), and refits, without the interruption.
     del est._loss
     est.set_params(early_stopping=False).partial_fit(X, y)
-    assert est.n_iter_ == 2
+    assert est.n_iter_ == 1 and len(est.loss_curve_) == 2
     _fit_quiet(est.set_params(early_stopping=early_stopping), X, y)
 
 
@@ -570,14 +584,14 @@ def test_keyboard_interrupt_during_divergence_restores_state(monkeypatch):
     leave them behind: the fit fails as diverged and restores the state."""
     X, y, (est, twin) = _twins("reg", solver="sgd")
     before = _snapshot(est)
-    original = _training.run_epoch
+    original = Trainer.run_epoch
 
-    def poisoned_epoch(est_, net, *args):
-        original(est_, net, *args)
-        net.params[0] = np.nan
+    def poisoned_epoch(trainer, *args):
+        original(trainer, *args)
+        trainer.objective.network.params[0] = np.nan
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(_training, "run_epoch", poisoned_epoch)
+    monkeypatch.setattr(Trainer, "run_epoch", poisoned_epoch)
     with pytest.raises(ValueError, match="Training diverged: a weight"):
         est.partial_fit(X, y)
     assert _snapshot(est) == before
@@ -614,7 +628,7 @@ def test_partial_fit_memory_does_not_grow():
         grown = tracemalloc.get_traced_memory()[0] - before
     finally:
         tracemalloc.stop()
-    assert est.n_iter_ == 1050
+    assert len(est.loss_curve_) == 1050 and est.n_iter_ == 1
     curve = (sys.getsizeof(est.loss_curve_) - list_before
              + sum(sys.getsizeof(v) for v in est.loss_curve_[50:]))
     retained = grown - curve

@@ -5,7 +5,7 @@ from numpy.testing import assert_allclose
 
 from sklearn_mbnet import MLPClassifier, MLPRegressor
 from sklearn_mbnet._network import Network
-from sklearn_mbnet._training import loss_and_grad
+from sklearn_mbnet._objective import Batch, Objective
 from sklearn_mbnet.losses import SquaredError
 
 # Seed 000: one logistic unit; columns of its X are samples, rows here.
@@ -73,9 +73,9 @@ def test_seed001_gradients():
     net.coefs[0][...], net.coefs[1][...] = SEED1["W1"], SEED1["W2"]
     net.allocate(2)
     X, y = np.array(SEED1["X"]), np.array(SEED1["y"])
-    loss_and_grad(net, SquaredError(), 0.0, X, y, None)
+    Objective(net, SquaredError(), 0.0).value_and_grad(Batch(X, y))
     scale = 1 / (2 * 2)
-    grads = net.linears
+    grads = net.layers[::2]  # the Linear layers
     assert_allclose(grads[0].coef_grad, scale * np.array(SEED1["dW1"]), atol=1e-5)
     assert_allclose(grads[0].intercept_grad, scale * np.array(SEED1["db1"]), atol=1e-5)
     assert_allclose(grads[1].coef_grad, scale * np.array(SEED1["dW2"]), atol=1e-5)

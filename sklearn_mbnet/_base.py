@@ -1,0 +1,395 @@
+"""What MLPClassifier and MLPRegressor share: parameters, fit, predict.
+
+The estimator translates its hyperparameters into objects once (a ``Batch``,
+an ``Objective``, an optimizer, a ``History``, listeners), hands them to the
+trainer and copies ``n_iter_``, ``t_`` and ``loss_`` back. No maths here.
+"""
+
+import warnings
+from numbers import Integral, Real
+
+import numpy as np
+from scipy import sparse
+from sklearn.base import BaseEstimator, _fit_context, is_classifier
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import train_test_split
+from sklearn.utils import check_random_state, column_or_1d
+from sklearn.utils._param_validation import Interval, Options, StrOptions
+from sklearn.utils.validation import (
+    _check_sample_weight,
+    check_is_fitted,
+    validate_data,
+)
+
+from . import _state, _training
+from . import _validation as checks
+from ._doc_links import DOC_LINK_MODULE, DOC_LINK_TEMPLATE, doc_link_url_params
+from ._history import History
+from ._listeners import listeners_for
+from ._network import Network
+from ._objective import Batch, Objective
+from .layers import ACTIVATIONS
+from .optimizers import SGD, Adam
+
+_STOCHASTIC = ("sgd", "adam")
+_AT_LEAST_ONE = Interval(Integral, 1, None, closed="left")
+
+
+def _check_stochastic(est):
+    """available_if's test for partial_fit, with scikit-learn's message."""
+    if est.solver not in _STOCHASTIC:
+        raise AttributeError(
+            "partial_fit is only available for stochastic optimizers. "
+            f"{est.solver} is not stochastic."
+        )
+    return True
+
+
+class BaseMLP(BaseEstimator):
+    """What the classifier and the regressor share; not for direct use."""
+
+    _doc_link_module = DOC_LINK_MODULE
+    _doc_link_template = DOC_LINK_TEMPLATE
+    _doc_link_url_param_generator = doc_link_url_params
+
+    _parameter_constraints: dict = {
+        "hidden_layer_sizes": ["array-like", _AT_LEAST_ONE],
+        "activation": [StrOptions(set(ACTIVATIONS))],
+        "solver": [StrOptions({"lbfgs", "sgd", "adam"})],
+        "alpha": [Interval(Real, 0, None, closed="left")],
+        "batch_size": [StrOptions({"auto"}), _AT_LEAST_ONE],
+        "learning_rate": [StrOptions({"constant", "invscaling", "adaptive"})],
+        "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
+        "power_t": [Interval(Real, 0, None, closed="left")],
+        "max_iter": [_AT_LEAST_ONE],
+        "shuffle": ["boolean"],
+        "random_state": ["random_state"],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "verbose": ["verbose"],
+        "warm_start": ["boolean"],
+        "momentum": [Interval(Real, 0, 1, closed="both")],
+        "nesterovs_momentum": ["boolean"],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="left")],
+        "beta_1": [Interval(Real, 0, 1, closed="left")],
+        "beta_2": [Interval(Real, 0, 1, closed="left")],
+        "epsilon": [Interval(Real, 0, None, closed="neither")],
+        "n_iter_no_change": [_AT_LEAST_ONE, Options(Real, {np.inf})],
+        "max_fun": [_AT_LEAST_ONE],
+    }
+
+    def __init__(self, loss):
+        self.loss = loss
+
+    # -- fitting -------------------------------------------------------------
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    @_state.atomic
+    def fit(self, X, y, sample_weight=None):
+        """Fit the model to data matrix X and target(s) y.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input data.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            The target values (class labels in classification, real numbers
+            in regression).
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative sample weights; see the class docstring for what
+            they mean when batches are smaller than the data.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+
+        Raises
+        ------
+        ValueError
+            If the input is invalid or training diverges; the estimator is
+            then left as it was before the call.
+        """
+        return self._fit(X, y, sample_weight, incremental=False)
+
+    def _fit(self, X, y, sample_weight, incremental):
+        first = not hasattr(self, "coefs_") or not (self.warm_start or incremental)
+        if incremental and self.early_stopping:
+            raise ValueError(
+                "partial_fit does not support early_stopping=True: one call is one "
+                "epoch, with nothing to hold out. Set early_stopping=False."
+            )
+        X, y = self._validate_Xy(X, y, first)
+        Y = self._encode_targets(y, first, incremental)
+        if first:
+            self._initialize(X.shape[1], Y.shape[1], X.dtype)
+        net = self._synced_network()
+        self._check_compatible(net, Y.shape[1])
+        X = X.tocsr() if sparse.issparse(X) else X
+        data = Batch(X.astype(net.dtype, copy=False), Y.astype(net.dtype),
+                     self._weights(sample_weight, X, net.dtype))
+        objective = Objective(net, self._loss(), self.alpha)
+        if self.solver == "lbfgs":
+            self._fit_lbfgs(objective, data)
+        else:
+            self._fit_stochastic(objective, data, y, incremental)
+        self._check_trained(net, data.X)
+        return self
+
+    def _fit_lbfgs(self, objective, data):
+        try:
+            self.n_iter_, self.loss_ = _training.fit_lbfgs(
+                objective, data, max_iter=self.max_iter, max_fun=self.max_fun,
+                tol=self.tol, listeners=listeners_for(self.verbose, self.solver))
+        except _training.Diverged as exc:
+            raise self._diverged(exc.what, "in L-BFGS") from None
+
+    def _fit_stochastic(self, objective, data, y, incremental):
+        """sgd/adam: the optimizer, history and trainer; then the epochs."""
+        kind = SGD if self.solver == "sgd" else Adam
+        if not incremental or not isinstance(self._optimizer, kind):
+            self._optimizer = self._make_optimizer(objective.network)
+        if getattr(self, "_history", None) is None:
+            self._history = History(self.early_stopping)
+        self._history.set_mode(self.early_stopping)
+        train, validation = self._split_validation(data, y)
+        trainer = _training.Trainer(
+            objective, self._optimizer, self._history,
+            batch_size=self._batch_size(train.n_rows), shuffle=self.shuffle,
+            rng=self._rng, tol=self.tol, n_iter_no_change=self.n_iter_no_change,
+            listeners=listeners_for(self.verbose, self.solver))
+        n_epochs = 1 if incremental else self.max_iter
+        try:
+            exhausted = trainer.fit(train, n_epochs, validation, t=self.t_)
+        except _training.Diverged as exc:
+            raise self._diverged(exc.what, f"at epoch {trainer.n_iter + 1}") from None
+        self.n_iter_, self.t_, self.loss_ = trainer.n_iter, trainer.t, trainer.loss
+        self._publish_history()
+        self._warn_if_unfinished(trainer, exhausted and not incremental)
+
+    def _warn_if_unfinished(self, trainer, exhausted):
+        if trainer.diverged:
+            _warn(f"Training diverged: {trainer.diverged} became non-finite at epoch "
+                  f"{trainer.n_iter}; the weights of the best validation score "
+                  "were restored. Lower learning_rate_init or scale the input "
+                  "features.")
+        elif exhausted:
+            _warn(f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) "
+                  "reached and the optimization hasn't converged yet.")
+
+    def _publish_history(self):
+        """The fitted attributes that read the history."""
+        h = self._history
+        self.loss_curve_, self.best_loss_ = h.loss_curve, h.best_loss
+        self.validation_scores_ = h.validation_scores
+        self.best_validation_score_ = h.best_validation_score
+
+    def _split_validation(self, data, y):
+        """``(train, validation)`` for early stopping, else ``(data, None)``."""
+        if not self.early_stopping:
+            return data, None
+        idx = np.arange(data.n_rows)
+        try:
+            idx_train, idx_val = train_test_split(
+                idx, test_size=self.validation_fraction, random_state=self._rng,
+                stratify=self._stratify(y, data.Y))
+        except ValueError as exc:
+            raise ValueError(
+                f"{exc} (early_stopping=True holds out validation_fraction="
+                f"{self.validation_fraction} of {data.n_rows} rows: change "
+                "validation_fraction, pass more rows, or set early_stopping=False.)"
+            ) from exc
+        if len(idx_val) < 2:
+            raise ValueError(
+                "The validation set is too small. Increase 'validation_fraction' "
+                "or the size of your dataset."
+            )
+        train, val = data.take(idx_train), data.take(idx_val)
+        for part, name in ((train, "training"), (val, "validation")):
+            if part.sample_weight is not None and not part.total_weight > 0:
+                raise ValueError(
+                    f"early_stopping=True left {name} rows whose sample weights are "
+                    "all zero. Give more rows a positive weight, change "
+                    "validation_fraction or random_state, or set early_stopping=False."
+                )
+        return train, self._validation(val.X, y[idx_val], val.sample_weight)
+
+    def _batch_size(self, n_samples):
+        if self.batch_size == "auto":
+            return min(200, n_samples)
+        if self.batch_size > n_samples:
+            _warn("Got `batch_size` less than 1 or larger than sample size. "
+                  "It is going to be clipped", UserWarning)
+        return int(np.clip(self.batch_size, 1, n_samples))
+
+    def _check_trained(self, net, X):
+        """The divergence error unless the weights, and the raw output on the
+        first (up to 64) training rows, are finite.
+
+        An epoch's loss is that of the weights before each step, and the
+        Poisson loss caps its exponent, so neither sees every overflow. A
+        blow-up of the weights overflows every row, so a few rows suffice.
+        """
+        when = "at the end of training"
+        if not np.isfinite(net.params).all():
+            raise self._diverged("a weight", when)
+        if not np.isfinite(net.raw_output(X[:64])).all():
+            raise self._diverged("the network's output", when)
+
+    def _diverged(self, what, when):
+        return checks.diverged_error(what, when, self.solver, self.learning_rate_init)
+
+    def _validate_Xy(self, X, y, reset):
+        """``validate_data`` with a clearer message for non-numeric input."""
+        checks.check_not_empty(self, X)
+        X, y = checks.numeric(
+            "X" if self._is_classifier() else "X and y", validate_data,
+            self, X, y, accept_sparse=["csr", "csc"], multi_output=True,
+            dtype=(np.float64, np.float32), y_numeric=not self._is_classifier(),
+            reset=reset,
+        )
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = column_or_1d(y, warn=True)
+        return X, y
+
+    def _initialize(self, n_features, n_outputs, dtype):
+        """Fresh network and bookkeeping for a first call to fit."""
+        hidden = checks.hidden_layer_sizes(self.hidden_layer_sizes)
+        self._rng = check_random_state(self.random_state)
+        net = Network([n_features, *hidden, n_outputs], self.activation, dtype)
+        net.init_glorot(self._rng)
+        self._network = net
+        self.coefs_, self.intercepts_ = list(net.coefs), list(net.intercepts)
+        self.n_layers_ = len(hidden) + 2
+        self.n_outputs_ = n_outputs
+        self.out_activation_ = self._loss().out_activation
+        self.n_iter_, self.t_ = 0, 0
+        self._optimizer = self._history = None
+
+    def _synced_network(self):
+        """The network holding ``coefs_`` and ``intercepts_``.
+
+        They are views into its parameters; weights assigned in their place
+        (of the same shapes or not, on a fitted or an unfitted estimator, as
+        scikit-learn allows) are copied into it, or a network is built.
+        """
+        net = self.__dict__.get("_network")
+        coefs, intercepts = list(self.coefs_), list(self.intercepts_)
+        if net is not None and _same_objects(coefs, net.coefs) and _same_objects(
+                intercepts, net.intercepts):
+            return net
+        units = [np.shape(c)[0] for c in coefs] + [np.shape(coefs[-1])[1]]
+        shapes = [np.shape(v) for v in (*coefs, *intercepts)]
+        if net is None or shapes != [v.shape for v in (*net.coefs, *net.intercepts)]:
+            dtype = np.result_type(*coefs, *intercepts)
+            dtype = dtype if dtype in (np.float32, np.float64) else np.float64
+            net = Network(units, self.activation, dtype)
+            optimizer = self.__dict__.get("_optimizer")
+            if getattr(optimizer, "n_params", net.params.size) != net.params.size:
+                self._optimizer = None  # its state was for other parameters
+        _assign(net, coefs, intercepts)
+        # Lists of their own: replacing an item must not change the network's.
+        self._network = net
+        self.coefs_, self.intercepts_ = list(net.coefs), list(net.intercepts)
+        return net
+
+    def _check_compatible(self, net, n_outputs):
+        """A later call must match the network that the first call built."""
+        hidden = checks.hidden_layer_sizes(self.hidden_layer_sizes)
+        for name, fitted, now in (("hidden_layer_sizes", net.layer_units[1:-1], hidden),
+                                  ("activation", net.activation, self.activation)):
+            if fitted != now:
+                raise ValueError(
+                    f"{name}={now!r} differs from the fitted network's {fitted!r}; "
+                    "set warm_start=False to refit."
+                )
+        if n_outputs != net.layer_units[-1]:
+            raise ValueError(
+                f"y has {n_outputs} outputs but the fitted model has "
+                f"{net.layer_units[-1]}; set warm_start=False to refit."
+            )
+
+    def _weights(self, sample_weight, X, dtype):
+        """Checked sample weights in the network's dtype, or None."""
+        if sample_weight is None:
+            return None
+        sample_weight = checks.numeric(
+            "sample_weight", _check_sample_weight, sample_weight, X,
+            dtype=dtype, ensure_non_negative=True,
+        )
+        checks.check_sample_weight_sum(sample_weight)
+        return sample_weight
+
+    def _make_optimizer(self, net):
+        n, dtype = net.params.size, net.dtype
+        if self.solver == "sgd":
+            return SGD(n, dtype, self.learning_rate_init, self.learning_rate,
+                       self.momentum, self.nesterovs_momentum, self.power_t)
+        return Adam(n, dtype, self.learning_rate_init, self.beta_1, self.beta_2,
+                    self.epsilon)
+
+    # -- prediction ------------------------------------------------------------
+
+    def _check_X(self, X):
+        check_is_fitted(self)
+        checks.check_not_empty(self, X)
+        return checks.numeric(
+            "X", validate_data, self, X, accept_sparse=["csr", "csc"],
+            dtype=(np.float64, np.float32), reset=False,
+        )
+
+    def _is_classifier(self):
+        return is_classifier(self)
+
+    def _predict(self, X, decode):
+        """``decode`` of the network's raw output for X, checked to be finite,
+        computed chunk by chunk."""
+
+        def checked(raw):
+            if not np.isfinite(raw).all():
+                raise ValueError(
+                    f"The network's output overflowed for some rows of X (largest "
+                    f"|X| = {abs(X).max():.3g}). Scale X as the training data "
+                    "was scaled; inputs far larger than those overflow."
+                )
+            return decode(raw)
+
+        return self._synced_network().predict(X, checked)
+
+    def _validation(self, X, y, sample_weight):
+        return _training.Validation(X, y, sample_weight, self._metric, self._decode)
+
+    # -- state -----------------------------------------------------------------
+
+    def __getstate__(self):
+        return _state.to_plain(super().__getstate__())
+
+    def __setstate__(self, state):
+        super().__setstate__(_state.from_plain(state))
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags
+
+
+def _same_objects(a, b):
+    return len(a) == len(b) and all(x is y for x, y in zip(a, b))
+
+
+def _assign(net, coefs, intercepts):
+    """Copy user-given weights into the network's views, checked."""
+    for name, views, values in (("coefs_", net.coefs, coefs),
+                                ("intercepts_", net.intercepts, intercepts)):
+        shapes = [v.shape for v in views]
+        if [np.shape(v) for v in values] != shapes:
+            raise ValueError(f"{name} must be arrays of shapes {shapes}.")
+        if not all(np.isfinite(v).all() for v in values):
+            raise ValueError(f"{name} must be finite numbers.")
+        for view, value in zip(views, values):
+            if view is not value:
+                view[...] = value
+
+
+def _warn(message, category=ConvergenceWarning):
+    warnings.warn(message, category, stacklevel=5)

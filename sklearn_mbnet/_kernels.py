@@ -1,0 +1,78 @@
+"""The one seam for numeric kernels.
+
+Layers, losses, optimizers and the trainer call the functions here for the
+work that a compiled extension (or, later, an array-API backend) can do
+faster; nothing else in the package calls BLAS or gathers rows itself.
+
+Every function writes into an ``out`` argument that the caller owns and
+returns it; no function modifies any other argument.
+
+This module is the NumPy path; ``kernels_in_use()`` says which path is
+active.
+"""
+
+import functools
+
+import numpy as np
+from scipy import sparse
+from scipy.linalg import get_blas_funcs
+
+
+def kernels_in_use():
+    """Name the active kernel path.
+
+    Returns
+    -------
+    path : str
+        ``'numpy'``: the NumPy path is the only one so far.
+    """
+    return "numpy"
+
+
+@functools.lru_cache(maxsize=None)
+def _blas(name, dtype):
+    return get_blas_funcs(name, dtype=np.dtype(dtype))
+
+
+def axpy(a, x, y):
+    """``y += a * x`` in place (BLAS axpy); x and y contiguous, same dtype."""
+    _blas("axpy", y.dtype)(x, y, a=a)
+    return y
+
+
+def scal(a, x):
+    """``x *= a`` in place (BLAS scal); x contiguous."""
+    _blas("scal", x.dtype)(a, x)
+    return x
+
+
+def matmul(a, b, out):
+    """``out = a @ b``; ``a`` may be a sparse matrix."""
+    if sparse.issparse(a):
+        out[...] = a @ b
+        return out
+    return np.matmul(a, b, out=out)
+
+
+def column_sums(a, ones, out):
+    """``out = a.sum(axis=0)`` as the product ``ones @ a``.
+
+    ``ones`` is a vector of ones as long as ``a``; BLAS sums short rows
+    faster as a matrix-vector product than ``sum(axis=0)`` does.
+    """
+    return np.matmul(ones, a, out=out)
+
+
+def row_sums(a, out):
+    """``out[:, 0] = a.sum(axis=1)``, as a matrix product (faster on short rows)."""
+    return np.matmul(a, np.ones((a.shape[1], 1), a.dtype), out=out)
+
+
+def gather_rows(a, idx, out):
+    """``out = a[idx]`` for dense ``a`` into a buffer of ``len(idx)`` rows.
+
+    ``take`` with ``mode='clip'`` writes straight into ``out``; the default
+    ``mode='raise'`` buffers the output first (44 vs 67 us for 200 rows of
+    784 float32). The indices are valid row numbers, so nothing is clipped.
+    """
+    return np.take(a, idx, axis=0, out=out, mode="clip")

@@ -1,0 +1,82 @@
+"""What training minimises: a network, a loss and an L2 penalty.
+
+The objective of a batch B with sample weights w (all ones by default) is
+
+    J_B(theta) = (sum_{i in B} w_i l_i(theta) + alpha/2 ||W||^2) / sum_{i in B} w_i
+
+as in scikit-learn, so an integer weight equals repeating the row *within a
+batch*. Across batches the weights are not re-balanced: each batch is one
+step, however much weight it carries.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .layers import StepContext
+
+
+@dataclass
+class Batch:
+    """Rows of the inputs, the encoded targets and their sample weights.
+
+    Attributes
+    ----------
+    X : ndarray or sparse matrix of shape (n_rows, n_features)
+    Y : ndarray of shape (n_rows, n_outputs)
+    sample_weight : ndarray of shape (n_rows,) or None
+        None means every row weighs 1.
+    """
+
+    X: object
+    Y: np.ndarray
+    sample_weight: object = None
+
+    @property
+    def n_rows(self):
+        return self.X.shape[0]
+
+    @property
+    def total_weight(self):
+        """sum(w) in the weights' dtype, or the number of rows when unweighted."""
+        if self.sample_weight is None:
+            return self.n_rows
+        return self.sample_weight.sum()
+
+    def take(self, rows):
+        """The batch of the given rows (indices or a slice)."""
+        w = None if self.sample_weight is None else self.sample_weight[rows]
+        return Batch(self.X[rows], self.Y[rows], w)
+
+
+class Objective:
+    """J_B of a ``network``, a ``loss`` (``losses.Loss``) and ``alpha``."""
+
+    def __init__(self, network, loss, alpha):
+        self.network, self.loss, self.alpha = network, loss, alpha
+
+    def value_and_grad(self, batch, ctx=None):
+        """Mean data loss of ``batch``; fills ``network.grad`` with dJ_B/dtheta.
+
+        The returned value leaves out the penalty, which ``penalty`` gives.
+        """
+        net, total = self.network, batch.total_weight
+        raw = net.forward(batch.X, ctx or StepContext(training=True))
+        losses, delta = self.loss.loss_gradient(batch.Y, raw, gradient_out=raw)
+        # The weighted mean: dJ/draw_i = w_i (link(raw_i) - y_i) / sum(w).
+        if batch.sample_weight is None:
+            delta *= 1.0 / total
+            value = float(losses.sum()) / total
+        else:
+            delta *= (batch.sample_weight / total)[:, np.newaxis]
+            value = float(losses @ batch.sample_weight) / total
+        net.backward(delta)
+        if self.alpha:
+            # d/dW of alpha/2 ||W||^2 / sum(w)
+            net.add_penalty_grad(self.alpha / total)
+        return value
+
+    def penalty(self, total_weight):
+        """alpha/2 ||W||^2 / sum(w): the L2 term of the objective."""
+        w = self.network.coef_params
+        return 0.5 * self.alpha * float(w @ w) / total_weight
