@@ -57,7 +57,7 @@ for X_chunk, y_chunk in stream(X_train, y_train):
     losses.append(clf.loss_)
     accuracies.append(clf.score(X_test, y_test))
 
-print(f"{clf.n_iter_} calls, {clf.t_} rows seen; "
+print(f"{len(clf.loss_curve_)} calls, {clf.t_} rows seen; "
       f"test accuracy after the last call: {accuracies[-1]:.3f}")
 print("loss_curve_ holds the loss of every call:",
       np.array_equal(clf.loss_curve_, losses))

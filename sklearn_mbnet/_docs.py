@@ -140,8 +140,9 @@ def _attributes(score):
         names that are all strings.
 
     n_iter_ : int
-        Number of epochs run by the last ``fit`` (counting on across
-        ``partial_fit`` calls), or iterations of 'lbfgs'.
+        Number of epochs run by the last call to ``fit`` or ``partial_fit``
+        (1 after each ``partial_fit``), or iterations of 'lbfgs'. ``t_``
+        counts on across calls.
 
     n_layers_ : int
         Number of layers, input and output included.
