@@ -1,7 +1,8 @@
 """Sphinx configuration of the sklearn_mbnet documentation.
 
 Build from the repository root, after ``pip install ".[docs]"``; no network
-is needed::
+is needed, neither to build nor to read the pages (formulas are MathML,
+written at build time by ``sphinxext/mathml.py``)::
 
     python -m sphinx -W -b html docs docs/_build/html
 
@@ -40,10 +41,11 @@ version = ".".join(release.split(".")[:2])
 extensions = [
     "sphinx.ext.autodoc",
     "sphinx.ext.autosummary",
-    "sphinx.ext.mathjax",
     "numpydoc",
     "sphinx_gallery.gen_gallery",
     "benchmark_report",
+    "benchmark_table",
+    "mathml",
 ]
 INTERSPHINX = os.environ.get("SKLEARN_MBNET_DOCS_INTERSPHINX") == "1"
 if INTERSPHINX:
@@ -86,6 +88,9 @@ sphinx_gallery_conf = {
     "min_reported_time": 1,
     "abort_on_example_error": True,
 }
+# No "Computation times" pages: sphinx-gallery (>= 0.18) writes them with
+# scripts and styles from CDNs, and the build log lists the times anyway.
+sphinx_gallery_conf["write_computation_times"] = False
 
 # -- HTML ---------------------------------------------------------------------
 
@@ -97,7 +102,10 @@ html_theme_options = {
     "sidebar_width": "220px",
 }
 html_static_path = ["_static"]
-html_css_files = ["custom.css"]
+html_css_files = ["custom.css", "mathml.css"]
+# Formulas are converted to MathML at build time (sphinxext/mathml.py), so
+# the pages show them without loading MathJax from a CDN: offline too.
+html_math_renderer = "mathml"
 html_title = f"sklearn_mbnet {release}"
 html_show_sourcelink = False
 

@@ -5,7 +5,6 @@ an ``Objective``, an optimizer, a ``History``, listeners), hands them to the
 trainer and copies ``n_iter_``, ``t_`` and ``loss_`` back. No maths here.
 """
 
-import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -25,8 +24,10 @@ from . import _state, _training
 from . import _validation as checks
 from ._doc_links import DOC_LINK_MODULE, DOC_LINK_TEMPLATE, doc_link_url_params
 from ._history import History
+from ._callbacks import CallbackSupportMixin, SklearnCallbacks, wants_callbacks
 from ._listeners import listeners_for
 from ._network import Network
+from ._warn import warn
 from ._objective import Batch, Objective
 from .layers import ACTIVATIONS
 from .optimizers import SGD, Adam
@@ -45,7 +46,7 @@ def _check_stochastic(est):
     return True
 
 
-class BaseMLP(BaseEstimator):
+class BaseMLP(CallbackSupportMixin, BaseEstimator):
     """What the classifier and the regressor share; not for direct use."""
 
     _doc_link_module = DOC_LINK_MODULE
@@ -76,6 +77,8 @@ class BaseMLP(BaseEstimator):
         "epsilon": [Interval(Real, 0, None, closed="neither")],
         "n_iter_no_change": [_AT_LEAST_ONE, Options(Real, {np.inf})],
         "max_fun": [_AT_LEAST_ONE],
+        "dropout": [Interval(Real, 0, 1, closed="left"), "array-like"],
+        "scoring": [StrOptions({"loss"}), None],
     }
 
     def __init__(self, loss):
@@ -113,34 +116,40 @@ class BaseMLP(BaseEstimator):
         return self._fit(X, y, sample_weight, incremental=False)
 
     def _fit(self, X, y, sample_weight, incremental):
-        first = not hasattr(self, "coefs_") or not (self.warm_start or incremental)
         if incremental and self.early_stopping:
             raise ValueError(
                 "partial_fit does not support early_stopping=True: one call is one "
                 "epoch, with nothing to hold out. Set early_stopping=False."
             )
+        objective, data, y = self._prepare(X, y, sample_weight, incremental)
+        if self.solver == "lbfgs":
+            self._fit_lbfgs(objective, data, y)
+        else:
+            self._fit_stochastic(objective, data, y, incremental)
+        self._check_trained(objective.network, data.X)
+        return self
+
+    def _prepare(self, X, y, sample_weight, incremental):
+        """Checked data and the objective to train: ``(objective, data, y)``,
+        with the network initialised on a first call."""
+        first = not hasattr(self, "coefs_") or not (self.warm_start or incremental)
         X, y = self._validate_Xy(X, y, first)
         Y = self._encode_targets(y, first, incremental)
         if first:
             self._initialize(X.shape[1], Y.shape[1], X.dtype)
         net = self._synced_network()
         self._check_compatible(net, Y.shape[1])
+        net.set_dropout(self._dropout_rates(len(net.layer_units) - 2))
         X = X.tocsr() if sparse.issparse(X) else X
-        data = Batch(X.astype(net.dtype, copy=False), Y.astype(net.dtype),
-                     self._weights(sample_weight, X, net.dtype))
-        objective = Objective(net, self._loss(), self.alpha)
-        if self.solver == "lbfgs":
-            self._fit_lbfgs(objective, data)
-        else:
-            self._fit_stochastic(objective, data, y, incremental)
-        self._check_trained(net, data.X)
-        return self
+        weights = self._weights(sample_weight, X, y, net.dtype, incremental)
+        data = Batch(X.astype(net.dtype, copy=False), Y.astype(net.dtype), weights)
+        return Objective(net, self._loss(), self.alpha), data, y
 
-    def _fit_lbfgs(self, objective, data):
+    def _fit_lbfgs(self, objective, data, y):
         try:
             self.n_iter_, self.loss_ = _training.fit_lbfgs(
                 objective, data, max_iter=self.max_iter, max_fun=self.max_fun,
-                tol=self.tol, listeners=listeners_for(self.verbose, self.solver))
+                tol=self.tol, listeners=self._listeners(data, y, self.max_iter))
         except _training.Diverged as exc:
             raise self._diverged(exc.what, "in L-BFGS") from None
 
@@ -157,7 +166,7 @@ class BaseMLP(BaseEstimator):
             objective, self._optimizer, self._history,
             batch_size=self._batch_size(train.n_rows), shuffle=self.shuffle,
             rng=self._rng, tol=self.tol, n_iter_no_change=self.n_iter_no_change,
-            listeners=listeners_for(self.verbose, self.solver))
+            listeners=self._listeners(data, y, 1 if incremental else self.max_iter))
         n_epochs = 1 if incremental else self.max_iter
         try:
             exhausted = trainer.fit(train, n_epochs, validation, t=self.t_)
@@ -167,21 +176,33 @@ class BaseMLP(BaseEstimator):
         self._publish_history()
         self._warn_if_unfinished(trainer, exhausted and not incremental)
 
+    def _listeners(self, data, y, max_epochs):
+        """What watches this fit: ``verbose``'s lines, scikit-learn's callbacks
+        (given the rows and labels as the user passed them)."""
+        listeners = listeners_for(self.verbose, self.solver, max_epochs)
+        if wants_callbacks(self):
+            metadata = (None if data.sample_weight is None
+                        else {"sample_weight": data.sample_weight})
+            listeners.append(SklearnCallbacks(self, data.X, y, metadata, max_epochs))
+        return listeners
+
     def _warn_if_unfinished(self, trainer, exhausted):
         if trainer.diverged:
-            _warn(f"Training diverged: {trainer.diverged} became non-finite at epoch "
-                  f"{trainer.n_iter}; the weights of the best validation score "
-                  "were restored. Lower learning_rate_init or scale the input "
-                  "features.")
+            warn(f"Training diverged: {trainer.diverged} became non-finite at epoch "
+                 f"{trainer.n_iter}; the weights of the best validation score "
+                 "were restored. Lower learning_rate_init or scale the input "
+                 "features.", ConvergenceWarning)
         elif exhausted:
-            _warn(f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) "
-                  "reached and the optimization hasn't converged yet.")
+            warn(f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) "
+                 "reached and the optimization hasn't converged yet.",
+                 ConvergenceWarning)
 
     def _publish_history(self):
         """The fitted attributes that read the history."""
         h = self._history
         self.loss_curve_, self.best_loss_ = h.loss_curve, h.best_loss
         self.validation_scores_ = h.validation_scores
+        self.validation_loss_curve_ = h.validation_losses
         self.best_validation_score_ = h.best_validation_score
 
     def _split_validation(self, data, y):
@@ -212,14 +233,15 @@ class BaseMLP(BaseEstimator):
                     "all zero. Give more rows a positive weight, change "
                     "validation_fraction or random_state, or set early_stopping=False."
                 )
-        return train, self._validation(val.X, y[idx_val], val.sample_weight)
+        return train, _training.Validation(val, y[idx_val], self._metric, self._decode,
+                                           score_is_loss=self.scoring == "loss")
 
     def _batch_size(self, n_samples):
         if self.batch_size == "auto":
             return min(200, n_samples)
         if self.batch_size > n_samples:
-            _warn("Got `batch_size` less than 1 or larger than sample size. "
-                  "It is going to be clipped", UserWarning)
+            warn("Got `batch_size` less than 1 or larger than sample size. "
+                 "It is going to be clipped")
         return int(np.clip(self.batch_size, 1, n_samples))
 
     def _check_trained(self, net, X):
@@ -267,31 +289,9 @@ class BaseMLP(BaseEstimator):
         self._optimizer = self._history = None
 
     def _synced_network(self):
-        """The network holding ``coefs_`` and ``intercepts_``.
-
-        They are views into its parameters; weights assigned in their place
-        (of the same shapes or not, on a fitted or an unfitted estimator, as
-        scikit-learn allows) are copied into it, or a network is built.
-        """
-        net = self.__dict__.get("_network")
-        coefs, intercepts = list(self.coefs_), list(self.intercepts_)
-        if net is not None and _same_objects(coefs, net.coefs) and _same_objects(
-                intercepts, net.intercepts):
-            return net
-        units = [np.shape(c)[0] for c in coefs] + [np.shape(coefs[-1])[1]]
-        shapes = [np.shape(v) for v in (*coefs, *intercepts)]
-        if net is None or shapes != [v.shape for v in (*net.coefs, *net.intercepts)]:
-            dtype = np.result_type(*coefs, *intercepts)
-            dtype = dtype if dtype in (np.float32, np.float64) else np.float64
-            net = Network(units, self.activation, dtype)
-            optimizer = self.__dict__.get("_optimizer")
-            if getattr(optimizer, "n_params", net.params.size) != net.params.size:
-                self._optimizer = None  # its state was for other parameters
-        _assign(net, coefs, intercepts)
-        # Lists of their own: replacing an item must not change the network's.
-        self._network = net
-        self.coefs_, self.intercepts_ = list(net.coefs), list(net.intercepts)
-        return net
+        """The network holding ``coefs_`` and ``intercepts_`` (see
+        ``_state.synced_network``)."""
+        return _state.synced_network(self)
 
     def _check_compatible(self, net, n_outputs):
         """A later call must match the network that the first call built."""
@@ -309,16 +309,43 @@ class BaseMLP(BaseEstimator):
                 f"{net.layer_units[-1]}; set warm_start=False to refit."
             )
 
-    def _weights(self, sample_weight, X, dtype):
-        """Checked sample weights in the network's dtype, or None."""
-        if sample_weight is None:
-            return None
-        sample_weight = checks.numeric(
-            "sample_weight", _check_sample_weight, sample_weight, X,
-            dtype=dtype, ensure_non_negative=True,
-        )
-        checks.check_sample_weight_sum(sample_weight)
+    def _dropout_rates(self, n_hidden):
+        """``dropout`` as one rate per hidden layer, checked."""
+        rates = np.ravel(self.dropout).astype(float)
+        rates = np.repeat(rates, n_hidden) if rates.size == 1 else rates
+        if rates.size != n_hidden or not ((rates >= 0) & (rates < 1)).all():
+            raise ValueError(
+                f"dropout must be a rate in [0, 1) or one per hidden layer "
+                f"({n_hidden}), got {self.dropout!r}."
+            )
+        if self.solver == "lbfgs" and rates.any():
+            raise ValueError(
+                "dropout is not supported with solver='lbfgs': L-BFGS needs the "
+                "same objective at every evaluation, and dropout draws new masks. "
+                "Use solver='adam' or 'sgd', or set dropout=0."
+            )
+        return rates.tolist()
+
+    def _weights(self, sample_weight, X, y, dtype, incremental):
+        """Checked sample weights times the class weights, in the network's
+        dtype; None when there are neither."""
+        if sample_weight is not None:
+            sample_weight = checks.numeric(
+                "sample_weight", _check_sample_weight, sample_weight, X,
+                dtype=dtype, ensure_non_negative=True,
+            )
+        row_weights = self._class_weights(y, incremental, sample_weight)
+        if row_weights is not None:
+            row_weights = row_weights.astype(dtype)
+            sample_weight = (row_weights if sample_weight is None
+                             else sample_weight * row_weights)  # not the caller's
+        if sample_weight is not None:
+            checks.check_sample_weight_sum(sample_weight)
         return sample_weight
+
+    def _class_weights(self, y, incremental, sample_weight):
+        """Per-row weights of ``class_weight`` (classifier), or None."""
+        return None
 
     def _make_optimizer(self, net):
         n, dtype = net.params.size, net.dtype
@@ -356,9 +383,6 @@ class BaseMLP(BaseEstimator):
 
         return self._synced_network().predict(X, checked)
 
-    def _validation(self, X, y, sample_weight):
-        return _training.Validation(X, y, sample_weight, self._metric, self._decode)
-
     # -- state -----------------------------------------------------------------
 
     def __getstate__(self):
@@ -371,25 +395,3 @@ class BaseMLP(BaseEstimator):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
         return tags
-
-
-def _same_objects(a, b):
-    return len(a) == len(b) and all(x is y for x, y in zip(a, b))
-
-
-def _assign(net, coefs, intercepts):
-    """Copy user-given weights into the network's views, checked."""
-    for name, views, values in (("coefs_", net.coefs, coefs),
-                                ("intercepts_", net.intercepts, intercepts)):
-        shapes = [v.shape for v in views]
-        if [np.shape(v) for v in values] != shapes:
-            raise ValueError(f"{name} must be arrays of shapes {shapes}.")
-        if not all(np.isfinite(v).all() for v in values):
-            raise ValueError(f"{name} must be finite numbers.")
-        for view, value in zip(views, values):
-            if view is not value:
-                view[...] = value
-
-
-def _warn(message, category=ConvergenceWarning):
-    warnings.warn(message, category, stacklevel=5)

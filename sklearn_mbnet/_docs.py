@@ -1,14 +1,31 @@
 """Docstrings of the estimators, written once for both."""
 
+from .layers import ACTIVATIONS
+from .losses import LOSSES
+
+_SKLEARN_ACTIVATIONS = ("identity", "logistic", "tanh", "relu")
+_ACTIVATION_ORDER = [*_SKLEARN_ACTIVATIONS,
+                     *sorted(set(ACTIVATIONS) - set(_SKLEARN_ACTIVATIONS))]
+_ACTIVATION_NAMES = "{" + ", ".join(f"'{n}'" for n in _ACTIVATION_ORDER) + "}"
+_REGRESSION_LOSS_NAMES = "{" + ", ".join(
+    f"'{name}'" for name, loss in LOSSES.items() if loss.task == "regression") + "}"
+_ACTIVATION_FORMULAS = "\n".join(
+    f"        - '{n}': ``{ACTIVATIONS[n].formula}``" for n in _ACTIVATION_ORDER)
+
 _PARAMETERS = """\
     hidden_layer_sizes : array-like of shape (n_layers - 2,), default=(100,)
         The ith element is the number of neurons in the ith hidden layer.
         ``()`` gives a model with no hidden layer (a generalised linear
         model).
 
-    activation : {'identity', 'logistic', 'tanh', 'relu'}, default='relu'
-        Activation function of the hidden layers: ``f(x) = x``,
-        ``1 / (1 + exp(-x))``, ``tanh(x)`` or ``max(0, x)``.
+    activation : ACTIVATION_NAMES, default='relu'
+        Activation function of the hidden layers:
+
+ACTIVATION_FORMULAS
+
+        The first four are scikit-learn's; the others are ours (leaky_relu
+        with slope 0.01, elu with alpha = 1, gelu with the exact normal
+        CDF Phi).
 
     solver : {'lbfgs', 'sgd', 'adam'}, default='adam'
         'lbfgs' minimises the full-batch objective with scipy's L-BFGS-B;
@@ -90,13 +107,52 @@ _PARAMETERS = """\
         Maximum number of loss evaluations of 'lbfgs'.
 """
 
+# Parameters scikit-learn's MLP lacks; they follow its parameters, and each
+# default reproduces its behaviour.
+_DROPOUT_AND_SCORING = """\
+    dropout : float or array-like of shape (n_layers - 2,), default=0.0
+        Inverted dropout after each hidden activation, in training only: a
+        unit is zeroed with this probability and the others are scaled by
+        ``1 / (1 - dropout)``; one rate for all hidden layers or one per
+        layer. The masks are drawn from ``random_state``'s stream.
+        Prediction never drops. Not available with ``solver='lbfgs'``.
 
-def _attributes(score):
-    """The fitted attributes shared by both estimators.
+    scoring : {None, 'loss'}, default=None
+        What early stopping judges epochs by: None, the estimator's
+        ``score`` (scikit-learn's rule); 'loss', the mean loss of the
+        validation rows (``validation_scores_`` then holds minus that loss,
+        as HistGradientBoosting's does).
+"""
 
-    ``score`` names the validation score of early stopping.
-    """
-    return f"""\
+_CLASS_WEIGHT = """\
+    class_weight : dict, 'balanced' or None, default=None
+        Weights of the classes, multiplied into ``sample_weight`` as in
+        scikit-learn's linear models: a dict ``{class: weight}`` (classes
+        not listed weigh 1), or 'balanced', which weighs class c by
+        ``sum(w) / (n_classes * sum of w over the rows of c)``. With
+        ``partial_fit``, 'balanced' is refused (one call sees one chunk):
+        compute the weights once with
+        ``sklearn.utils.class_weight.compute_class_weight('balanced',
+        classes=classes, y=y_sample)`` and pass them as a dict. Not for
+        multilabel targets.
+
+"""
+
+_HUBER_DELTA = """\
+    huber_delta : float, default=1.0
+        Residual size beyond which ``loss='huber'`` grows linearly instead of
+        quadratically. Only used by that loss.
+
+"""
+
+
+_PARAMETERS = _PARAMETERS.replace("ACTIVATION_NAMES", _ACTIVATION_NAMES).replace(
+    "ACTIVATION_FORMULAS", _ACTIVATION_FORMULAS)
+
+
+# The fitted attributes shared by both estimators; SCORE names the validation
+# score of early stopping.
+_ATTRIBUTES = """\
     loss_ : float
         Loss at the end of training: for the stochastic solvers, the
         weighted mean loss over the last epoch plus the L2 penalty, counted
@@ -112,12 +168,18 @@ def _attributes(score):
         'adam'.
 
     validation_scores_ : list of float or None
-        Score on the held-out validation set after each epoch: the {score}.
+        Score on the held-out validation set after each epoch: the SCORE.
         Only available if `early_stopping=True`, otherwise the attribute is
         set to `None`. Only accessible when solver='sgd' or 'adam'.
 
+    validation_loss_curve_ : list of float or None
+        Mean loss of the held-out validation rows after each epoch (without
+        the L2 term), beside ``validation_scores_``. Only available if
+        `early_stopping=True`, otherwise the attribute is set to `None`. Only
+        accessible when solver='sgd' or 'adam'.
+
     best_validation_score_ : float or None
-        Best validation score (the {score}); the weights that reached it
+        Best validation score (the SCORE); the weights that reached it
         are the ones kept.
         Only available if `early_stopping=True`, otherwise the attribute is
         set to `None`. Only accessible when solver='sgd' or 'adam'.
@@ -153,6 +215,11 @@ def _attributes(score):
     out_activation_ : str
         Inverse link of the output layer.
 """
+
+
+def _attributes(score):
+    """The shared fitted attributes, with the name of the validation score."""
+    return _ATTRIBUTES.replace("SCORE", score)
 
 
 def _see_also(name, other, extra=""):
@@ -203,6 +270,7 @@ multilabel).
 Parameters
 ----------
 {_PARAMETERS}
+{_CLASS_WEIGHT}{_DROPOUT_AND_SCORING}
 Attributes
 ----------
     classes_ : ndarray or list of ndarray
@@ -220,6 +288,14 @@ Examples
 ...                     random_state=0).fit(X, y)
 >>> clf.predict_proba(X[:1]).shape
 (1, 3)
+
+Options scikit-learn's MLP lacks, here dropout and balanced class weights:
+
+>>> clf = MLPClassifier(hidden_layer_sizes=(32, 16), dropout=[0.3, 0.1],
+...                     class_weight="balanced", max_iter=300,
+...                     random_state=0).fit(X, y)
+>>> clf.score(X, y) > 0.9
+True
 """
 
 REGRESSOR_DOC = f"""Multi-layer perceptron regressor, trained in mini-batches.
@@ -230,11 +306,15 @@ squared error (identity output) or half the Poisson deviance (exp output).
 
 Parameters
 ----------
-    loss : {{'squared_error', 'poisson'}}, default='squared_error'
-        Half squared error, summed over outputs, or half Poisson deviance
-        with a log link (requires ``y >= 0``).
+    loss : {_REGRESSION_LOSS_NAMES}, default='squared_error'
+        Half squared error, summed over outputs; half Poisson deviance with
+        a log link (requires ``y >= 0``); the absolute error ``|y - f|``
+        (its gradient is the sign, 0 at the kink), robust to outliers in
+        ``y``; or Huber's loss, squared within ``huber_delta`` and linear
+        beyond. The first two are scikit-learn's.
 
 {_PARAMETERS}
+{_HUBER_DELTA}{_DROPOUT_AND_SCORING}
 Attributes
 ----------
 {_attributes("R2 score")}
@@ -248,4 +328,12 @@ Examples
 >>> reg = MLPRegressor(hidden_layer_sizes=(), solver="lbfgs").fit(X, y)
 >>> round(reg.score(X, y), 3)
 1.0
+
+Options scikit-learn's MLP lacks, here a loss robust to outliers and early
+stopping on the validation loss:
+
+>>> reg = MLPRegressor(loss="huber", huber_delta=2.0, early_stopping=True,
+...                    scoring="loss", random_state=0).fit(X, y)
+>>> len(reg.validation_loss_curve_) == reg.n_iter_
+True
 """

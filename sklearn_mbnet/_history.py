@@ -32,7 +32,7 @@ class History:
         self.loss_curve = []
         self.no_improvement_count = 0
         self.validation_scores = self.best_validation_score = None
-        self.best_loss = self.best_params = None
+        self.validation_losses = self.best_loss = self.best_params = None
         self.set_mode(early_stopping)
 
     def set_mode(self, early_stopping):
@@ -43,11 +43,11 @@ class History:
         """
         if early_stopping and self.validation_scores is None:
             self.validation_scores, self.best_validation_score = [], -np.inf
-            self.best_loss = None
+            self.validation_losses, self.best_loss = [], None
         elif not early_stopping and self.best_loss is None:
             self.best_loss = np.inf
             self.validation_scores = self.best_validation_score = None
-            self.best_params = None
+            self.validation_losses = self.best_params = None
 
     @property
     def early_stopping(self):
@@ -61,9 +61,11 @@ class History:
         self._count(loss <= self.best_loss - tol)
         self.best_loss = min(self.best_loss, loss)
 
-    def record_validation(self, score, params, tol):
-        """Append an epoch's validation score; keep ``params`` if it is the best."""
+    def record_validation(self, score, loss, params, tol):
+        """Append an epoch's validation score and loss; keep ``params`` if the
+        score is the best."""
         self.validation_scores.append(score)
+        self.validation_losses.append(loss)
         self._count(score >= self.best_validation_score + tol)
         if score > self.best_validation_score:
             self.best_validation_score = score

@@ -4,11 +4,14 @@ What they share (fit, the trainer's set-up, prediction in chunks) is in
 ``_base``; no maths here.
 """
 
+from numbers import Real
+
 import numpy as np
 from sklearn.base import ClassifierMixin, RegressorMixin, _fit_context
 from sklearn.metrics import accuracy_score, r2_score
 from sklearn.preprocessing import LabelBinarizer
-from sklearn.utils._param_validation import StrOptions
+from sklearn.utils.class_weight import compute_class_weight
+from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import (
     _check_partial_fit_first_call,
@@ -28,6 +31,11 @@ from .losses import LOSSES
 class MLPClassifier(ClassifierMixin, BaseMLP):
     __doc__ = CLASSIFIER_DOC
 
+    _parameter_constraints: dict = {
+        **BaseMLP._parameter_constraints,
+        "class_weight": [dict, StrOptions({"balanced"}), None],
+    }
+
     def __init__(
         self, hidden_layer_sizes=(100,), activation="relu", *, solver="adam",
         alpha=0.0001, batch_size="auto", learning_rate="constant",
@@ -35,7 +43,8 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         random_state=None, tol=1e-4, verbose=False, warm_start=False,
         momentum=0.9, nesterovs_momentum=True, early_stopping=False,
         validation_fraction=0.1, beta_1=0.9, beta_2=0.999, epsilon=1e-8,
-        n_iter_no_change=10, max_fun=15000,
+        n_iter_no_change=10, max_fun=15000, class_weight=None, dropout=0.0,
+        scoring=None,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -60,6 +69,9 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         self.epsilon = epsilon
         self.n_iter_no_change = n_iter_no_change
         self.max_fun = max_fun
+        self.class_weight = class_weight
+        self.dropout = dropout
+        self.scoring = scoring
         super().__init__(loss="log_loss")  # not a parameter; scikit-learn's attribute
 
     @available_if(_check_stochastic)
@@ -124,6 +136,41 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
                 "`y` has classes not in `self.classes_`. `self.classes_` has "
                 f"{self.classes_}. 'y' has {seen}. {advice}"
             )
+
+    def _class_weights(self, y, incremental, sample_weight):
+        """``class_weight`` as a weight per row, as in scikit-learn's linear
+        models: it multiplies into ``sample_weight``.
+
+        'balanced' gives class c the weight sum(w) / (n_classes sum_{y_i = c} w_i)
+        (with w = sample_weight, ones by default), so that a weight equals
+        repeating a row here too.
+        """
+        if self.class_weight is None:
+            return None
+        if self._label_binarizer.y_type_ == "multilabel-indicator":
+            raise ValueError(
+                "class_weight is not supported for multilabel targets, whose rows "
+                "belong to several classes; pass per-row sample_weight instead."
+            )
+        if incremental and self.class_weight == "balanced":
+            raise ValueError(
+                "class_weight 'balanced' is not supported for partial_fit: one call "
+                "sees one chunk of the data. Compute the weights from a large enough "
+                "sample of the targets with sklearn.utils.class_weight."
+                "compute_class_weight('balanced', classes=classes, y=y) and pass "
+                "them as a dict, class_weight=dict(zip(classes, weights))."
+            )
+        codes = np.searchsorted(self.classes_, y)
+        if self.class_weight != "balanced":
+            return compute_class_weight(self.class_weight, classes=self.classes_,
+                                        y=y)[codes]
+        mass = np.bincount(codes, weights=sample_weight, minlength=len(self.classes_))
+        if not (mass > 0).all():
+            raise ValueError(
+                "class_weight='balanced' needs every class of y to have a positive "
+                f"total sample weight; got {dict(zip(self.classes_.tolist(), mass))}."
+            )
+        return (mass.sum() / (len(mass) * mass))[codes]
 
     def _loss(self):
         binary_or_multilabel = self._label_binarizer.y_type_ != "multiclass"
@@ -212,6 +259,7 @@ class MLPRegressor(RegressorMixin, BaseMLP):
         **BaseMLP._parameter_constraints,
         "loss": [StrOptions({name for name, loss in LOSSES.items()
                              if loss.task == "regression"})],
+        "huber_delta": [Interval(Real, 0, None, closed="neither")],
     }
 
     def __init__(
@@ -221,7 +269,8 @@ class MLPRegressor(RegressorMixin, BaseMLP):
         max_iter=200, shuffle=True, random_state=None, tol=1e-4, verbose=False,
         warm_start=False, momentum=0.9, nesterovs_momentum=True,
         early_stopping=False, validation_fraction=0.1, beta_1=0.9, beta_2=0.999,
-        epsilon=1e-8, n_iter_no_change=10, max_fun=15000,
+        epsilon=1e-8, n_iter_no_change=10, max_fun=15000, huber_delta=1.0,
+        dropout=0.0, scoring=None,
     ):
         self.loss = loss
         self.hidden_layer_sizes = hidden_layer_sizes
@@ -247,6 +296,9 @@ class MLPRegressor(RegressorMixin, BaseMLP):
         self.epsilon = epsilon
         self.n_iter_no_change = n_iter_no_change
         self.max_fun = max_fun
+        self.huber_delta = huber_delta
+        self.dropout = dropout
+        self.scoring = scoring
 
     @available_if(_check_stochastic)
     @_fit_context(prefer_skip_nested_validation=True)
@@ -286,7 +338,7 @@ class MLPRegressor(RegressorMixin, BaseMLP):
         return y.reshape(len(y), -1)
 
     def _loss(self):
-        return LOSSES[self.loss]()
+        return LOSSES[self.loss].from_params(vars(self))
 
     def _stratify(self, y, Y):
         return None

@@ -19,7 +19,7 @@ from sklearn import get_config
 from sklearn.utils import gen_batches
 
 from . import _kernels
-from .layers import ACTIVATIONS, Linear, StepContext
+from .layers import ACTIVATIONS, Dropout, Linear, StepContext
 
 # Prediction workspace cap. Beyond a few thousand rows a chunk is no faster
 # (784-256-128-10 float32 network, one thread: 400 rows 237k rows/s, 1,600
@@ -38,11 +38,15 @@ class Network:
         Hidden activation, a key of ``layers.ACTIVATIONS``.
     dtype : numpy dtype
         Dtype of the parameters and of every computation.
+    dropout : list of float, default=()
+        Dropout rate after each hidden activation (none where 0 or absent).
     """
 
-    def __init__(self, layer_units, activation, dtype):
+    def __init__(self, layer_units, activation, dtype, dropout=()):
         self.layer_units = list(layer_units)
         self.activation = activation
+        n_hidden = len(self.layer_units) - 2
+        self.dropout = [float(r) for r in dropout] or [0.0] * n_hidden
         self.dtype = np.dtype(dtype)
         shapes = list(zip(self.layer_units[:-1], self.layer_units[1:]))
         self.n_coef = sum(n_in * n_out for n_in, n_out in shapes)
@@ -54,18 +58,31 @@ class Network:
     def _build(self):
         """Create the views and the ordered list of layers."""
         self.coefs, self.intercepts = _views(self.params, self.layer_units)
-        views = zip(self.coefs, self.intercepts, *_views(self.grad, self.layer_units))
+        self._grad_views = _views(self.grad, self.layer_units)
+        self._build_layers()
+
+    def _build_layers(self):
+        views = zip(self.coefs, self.intercepts, *self._grad_views)
         act = ACTIVATIONS[self.activation]
         self.layers = []
         for i, linear_views in enumerate(views):
             self.layers.append(Linear(*linear_views))
-            if i < len(self.coefs) - 1:
+            if i < len(self.dropout):
                 self.layers.append(act())
+                if self.dropout[i] > 0:
+                    self.layers.append(Dropout(self.dropout[i]))
         self._outputs = self._deltas = None
 
+    def set_dropout(self, rates):
+        """Use these dropout rates from the next batch on (same views)."""
+        rates = [float(r) for r in rates]
+        if rates != self.dropout:
+            self.dropout = rates
+            self._build_layers()
+
     def __getstate__(self):
-        state = {k: getattr(self, k) for k in ("layer_units", "activation", "n_coef",
-                                               "params", "grad")}
+        state = {k: getattr(self, k) for k in ("layer_units", "activation", "dropout",
+                                               "n_coef", "params", "grad")}
         return {**state, "dtype": self.dtype.name}  # a string, not a numpy.dtype
 
     def __setstate__(self, state):
@@ -150,14 +167,19 @@ class Network:
         float64 model (or the reverse) is never converted whole; only the
         transformed results (probabilities, or labels) are kept for all rows.
         """
-        X = X.tocsr() if sparse.issparse(X) else X
         result = None
-        for rows in gen_batches(X.shape[0], self.chunk_rows()):
-            out = transform(self.raw_output(X[rows].astype(self.dtype, copy=False)))
+        for rows, raw in self.raw_chunks(X):
+            out = transform(raw)
             if result is None:
                 result = np.empty((X.shape[0], *out.shape[1:]), dtype=out.dtype)
             result[rows] = out
         return result
+
+    def raw_chunks(self, X):
+        """Yield ``(rows, raw_output(X[rows]))`` over chunks of ``chunk_rows()``."""
+        X = X.tocsr() if sparse.issparse(X) else X
+        for rows in gen_batches(X.shape[0], self.chunk_rows()):
+            yield rows, self.raw_output(X[rows].astype(self.dtype, copy=False))
 
 
 def _views(flat, layer_units):

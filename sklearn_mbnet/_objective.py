@@ -66,10 +66,9 @@ class Objective:
         # The weighted mean: dJ/draw_i = w_i (link(raw_i) - y_i) / sum(w).
         if batch.sample_weight is None:
             delta *= 1.0 / total
-            value = float(losses.sum()) / total
         else:
             delta *= (batch.sample_weight / total)[:, np.newaxis]
-            value = float(losses @ batch.sample_weight) / total
+        value = weighted_mean(losses, batch)
         net.backward(delta)
         if self.alpha:
             # d/dW of alpha/2 ||W||^2 / sum(w)
@@ -80,3 +79,10 @@ class Objective:
         """alpha/2 ||W||^2 / sum(w): the L2 term of the objective."""
         w = self.network.coef_params
         return 0.5 * self.alpha * float(w @ w) / total_weight
+
+
+def weighted_mean(losses, batch):
+    """sum(w_i l_i) / sum(w_i) over the batch's rows."""
+    if batch.sample_weight is None:
+        return float(losses.sum()) / batch.total_weight
+    return float(losses @ batch.sample_weight) / batch.total_weight

@@ -1,4 +1,5 @@
-"""The estimators' fitted state: all-or-nothing calls and pickling.
+"""The estimators' fitted state: all-or-nothing calls, pickling, and the
+weights' network.
 
 Rollback copies the whole fitted state, every attribute that is not a
 constructor parameter (the network with its parameters, the optimizer, the
@@ -19,6 +20,7 @@ import functools
 import numpy as np
 
 from ._history import History
+from ._network import Network
 from .optimizers import OPTIMIZERS
 
 
@@ -41,9 +43,16 @@ def atomic(method):
     return wrapper
 
 
+# scikit-learn's callback machinery: set by set_callbacks or a meta-estimator,
+# torn down after the call whatever happens; neither fitted state nor copied.
+_CALLBACK_KEYS = ("_skl_callbacks", "_skl_callbacks_to_teardown", "_callback_fit_ctx",
+                  "_parent_callback_ctx")
+
+
 def _fitted_keys(est):
     params = est._get_param_names()
-    return [key for key in est.__dict__ if key not in params]
+    skip = set(params) | set(_CALLBACK_KEYS)
+    return [key for key in est.__dict__ if key not in skip]
 
 
 def save(est):
@@ -86,3 +95,49 @@ def from_plain(state):
         vars(history).update(state["_history"])
         state["_history"] = history
     return state
+
+
+def synced_network(est):
+    """The network holding the estimator's ``coefs_`` and ``intercepts_``.
+
+    They are views into its parameters; weights assigned in their place (of
+    the same shapes or not, on a fitted or an unfitted estimator, as
+    scikit-learn allows) are copied into it, or a network is built for them.
+    """
+    net = est.__dict__.get("_network")
+    coefs, intercepts = list(est.coefs_), list(est.intercepts_)
+    if net is not None and _same_objects(coefs, net.coefs) and _same_objects(
+            intercepts, net.intercepts):
+        return net
+    units = [np.shape(c)[0] for c in coefs] + [np.shape(coefs[-1])[1]]
+    shapes = [np.shape(v) for v in (*coefs, *intercepts)]
+    if net is None or shapes != [v.shape for v in (*net.coefs, *net.intercepts)]:
+        dtype = np.result_type(*coefs, *intercepts)
+        dtype = dtype if dtype in (np.float32, np.float64) else np.float64
+        net = Network(units, est.activation, dtype)
+        optimizer = est.__dict__.get("_optimizer")
+        if getattr(optimizer, "n_params", net.params.size) != net.params.size:
+            est._optimizer = None  # its state was for other parameters
+    _assign(net, coefs, intercepts)
+    # Lists of their own: replacing an item must not change the network's.
+    est._network = net
+    est.coefs_, est.intercepts_ = list(net.coefs), list(net.intercepts)
+    return net
+
+
+def _same_objects(a, b):
+    return len(a) == len(b) and all(x is y for x, y in zip(a, b))
+
+
+def _assign(net, coefs, intercepts):
+    """Copy user-given weights into the network's views, checked."""
+    for name, views, values in (("coefs_", net.coefs, coefs),
+                                ("intercepts_", net.intercepts, intercepts)):
+        shapes = [v.shape for v in views]
+        if [np.shape(v) for v in values] != shapes:
+            raise ValueError(f"{name} must be arrays of shapes {shapes}.")
+        if not all(np.isfinite(v).all() for v in values):
+            raise ValueError(f"{name} must be finite numbers.")
+        for view, value in zip(views, values):
+            if view is not value:
+                view[...] = value

@@ -16,17 +16,16 @@ over the epoch plus the penalty counted once; a batch whose weights are all
 zero is skipped.
 """
 
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
 import scipy.optimize
-from scipy import sparse
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import gen_batches
 
 from . import _kernels
-from ._objective import Batch
+from ._objective import Batch, weighted_mean
+from ._warn import warn
 from .layers import StepContext
 
 
@@ -49,33 +48,36 @@ class EpochInfo:
 
 @dataclass
 class Validation:
-    """Held-out rows and how to score the network on them.
+    """Held-out rows and how to judge the network on them.
 
-    ``score(network)`` is ``metric(y, network.predict(X, decode), sample_weight)``,
-    or NaN when the network's output is not finite (scikit-learn's rule).
+    The score is ``metric(y, decode(raw), sample_weight)`` (minus the loss
+    with ``score_is_loss``), the loss the mean data loss of the rows; both
+    are NaN when the network's output is not finite (scikit-learn's rule).
     """
 
-    X: object
+    batch: Batch
     y: np.ndarray
-    sample_weight: object
     metric: object
     decode: object
+    score_is_loss: bool = False
 
-    def score(self, network):
-        def checked(raw):
+    def evaluate(self, objective):
+        """``(score, loss)`` at the objective's current weights, from one
+        chunked pass over the rows."""
+        batch, predictions = self.batch, []
+        losses = np.empty(batch.n_rows, objective.network.dtype)
+        for rows, raw in objective.network.raw_chunks(batch.X):
             if not np.isfinite(raw).all():
-                raise _NonFiniteOutput
-            return self.decode(raw)
-
-        try:
-            predictions = network.predict(self.X, checked)
-        except _NonFiniteOutput:
-            return float("nan")
-        return float(self.metric(self.y, predictions, sample_weight=self.sample_weight))
-
-
-class _NonFiniteOutput(Exception):
-    """Raised inside ``Validation.score`` when the network's output overflows."""
+                return float("nan"), float("nan")
+            if not self.score_is_loss:
+                predictions.append(self.decode(raw))
+            losses[rows] = objective.loss.loss_gradient(batch.Y[rows], raw,
+                                                        gradient_out=raw)[0]
+        loss = weighted_mean(losses, batch)
+        if self.score_is_loss:
+            return -loss, loss
+        return float(self.metric(self.y, np.concatenate(predictions),
+                                 sample_weight=batch.sample_weight)), loss
 
 
 class Trainer:
@@ -102,8 +104,22 @@ class Trainer:
         self.batch_size, self.shuffle, self.rng = batch_size, shuffle, rng
         self.tol, self.n_iter_no_change = tol, n_iter_no_change
         self.listeners = list(listeners)
+        # Per-step work kept off the hot path: one context for the whole fit,
+        # and the batch_end hooks looked up once.
+        self._ctx = StepContext(training=True, rng=rng)
+        self._on_batch_end = [listener.batch_end for listener in self.listeners
+                              if hasattr(listener, "batch_end")]
         self.n_iter = self.t = 0
         self.loss = self.diverged = None
+        self._stop_requested = False
+
+    @property
+    def network(self):
+        return self.objective.network
+
+    def request_stop(self):
+        """Stop after the current epoch (a listener's request)."""
+        self._stop_requested = True
 
     def emit(self, event, *args):
         _emit(self.listeners, event, *args)
@@ -117,6 +133,9 @@ class Trainer:
         whether the epoch budget ran out.
         """
         self.t, net = t, self.objective.network
+        if self.shuffle:
+            train = Batch(_kernels.rows_for_gathering(train.X), train.Y,
+                          train.sample_weight)
         if validation is not None and self.history.best_params is None:
             self.history.best_params = net.params.copy()
         net.allocate(min(self.batch_size, train.n_rows))
@@ -126,7 +145,7 @@ class Trainer:
         try:
             exhausted = self._epochs(train, n_epochs, validation, order)
         except KeyboardInterrupt:
-            warnings.warn("Training interrupted by user.", stacklevel=4)
+            warn("Training interrupted by user.")
         if validation is not None:
             np.copyto(net.params, self.history.best_params)
         self.emit("train_end", self)
@@ -155,11 +174,14 @@ class Trainer:
         history.record_loss(self.loss, self.tol)
         score = None
         if validation is not None:
-            score = float("nan") if diverged else validation.score(net)
-            history.record_validation(score, net.params, self.tol)
+            score, loss = ((float("nan"),) * 2 if diverged
+                           else validation.evaluate(self.objective))
+            history.record_validation(score, loss, net.params, self.tol)
         self.emit("epoch_end", self, EpochInfo(self.n_iter, self.loss, score))
         if diverged:
             self.diverged = diverged
+            return False
+        if self._stop_requested:
             return False
         self.optimizer.epoch_end(self.t)
         if history.no_improvement_count <= self.n_iter_no_change:
@@ -176,7 +198,8 @@ class Trainer:
         summed = 0.0
         for batch in iter_batches(train, self.batch_size, order):
             summed += self.step(batch)
-            self.emit("batch_end", self, batch)
+            for batch_end in self._on_batch_end:
+                batch_end(self, batch)
         total = float(train.total_weight)
         return summed / total + self.objective.penalty(total)
 
@@ -185,7 +208,7 @@ class Trainer:
         total = float(batch.total_weight)
         if total == 0:
             return 0.0  # nothing to learn from: no step
-        value = self.objective.value_and_grad(batch, StepContext(True, self.rng))
+        value = self.objective.value_and_grad(batch, self._ctx)
         net = self.objective.network
         self.optimizer.step(net.params, net.grad)
         return value * total
@@ -218,28 +241,25 @@ def iter_batches(data, batch_size, order=None):
             yield data.take(rows)
         return
     n_rows = min(batch_size, data.n_rows)
-    gathers = [_row_gatherer(a, n_rows) for a in (data.X, data.Y, data.sample_weight)]
+    gathers = [_kernels.row_gatherer(a, n_rows)
+               for a in (data.X, data.Y, data.sample_weight)]
     for rows in gen_batches(data.n_rows, batch_size):
         idx = order[rows]
         yield Batch(*(gather(idx) for gather in gathers))
 
 
-def _row_gatherer(a, n_rows):
-    """A function mapping row indices to ``a[idx]``, reusing one buffer."""
-    if a is None:
-        return lambda idx: None
-    if sparse.issparse(a):
-        return lambda idx: a[idx]
-    buf = np.empty((n_rows, *a.shape[1:]), dtype=a.dtype)
-    return lambda idx: _kernels.gather_rows(a, idx, buf[: len(idx)])
-
-
 @dataclass
 class LbfgsRun:
-    """What L-BFGS's events carry as their source: iterations and the loss."""
+    """What L-BFGS's events carry as their source: the network, iterations
+    and the loss."""
 
+    network: object
     n_iter: int = 0
     loss: float = None
+
+    def request_stop(self):
+        """Not honoured: scipy's L-BFGS stops on StopIteration only from scipy
+        1.11 on; the run goes on to its own end."""
 
 
 def fit_lbfgs(objective, data, *, max_iter, max_fun, tol, listeners=()):
@@ -250,7 +270,7 @@ def fit_lbfgs(objective, data, *, max_iter, max_fun, tol, listeners=()):
     """
     net, total = objective.network, float(data.total_weight)
     net.allocate(data.n_rows)
-    run = LbfgsRun()
+    run = LbfgsRun(net)
 
     def value_and_grad(theta):
         np.copyto(net.params, theta, casting="same_kind")
@@ -271,12 +291,12 @@ def fit_lbfgs(objective, data, *, max_iter, max_fun, tol, listeners=()):
         callback=iteration_end,
     )
     if result.status != 0:
-        warnings.warn(
+        warn(
             "lbfgs failed to converge after "
             f"{result.nit} iteration(s) (status={result.status}): {result.message}"
             "\nIncrease the number of iterations (max_iter), max_fun, "
             "or scale the data.",
-            ConvergenceWarning, stacklevel=4,
+            ConvergenceWarning,
         )
     np.copyto(net.params, result.x, casting="same_kind")
     _emit(listeners, "train_end", run)

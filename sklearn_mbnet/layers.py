@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
-from scipy.special import expit
+from scipy.special import expit, ndtr
 
 from . import _kernels
 
@@ -203,6 +203,101 @@ class LeakyReLU(Activation):
 
     def derivative(self, z, a, delta):  # f' = 1 where a > 0, else slope (at 0 too)
         delta *= np.where(a > 0, 1.0, self.slope).astype(delta.dtype, copy=False)
+        return delta
+
+
+class ELU(Activation):
+    """alpha = 1; exp is taken of min(z, 0) only, so it cannot overflow."""
+
+    name, formula = "elu", "f(z) = z if z > 0 else exp(z) - 1"
+
+    def function(self, z, out):  # max(z, 0) + expm1(min(z, 0))
+        negative = np.expm1(np.minimum(z, 0))
+        out = np.maximum(z, 0, out=out)
+        out += negative
+        return out
+
+    def derivative(self, z, a, delta):  # f' = 1 where a > 0, else exp(z) = a + 1
+        delta *= np.minimum(a, 0) + 1.0
+        return delta
+
+
+class Softplus(Activation):
+    """log(1 + exp(z)) by logaddexp, finite for any z."""
+
+    name, formula = "softplus", "f(z) = log(1 + exp(z))"
+
+    def function(self, z, out):
+        return np.logaddexp(0, z, out=out)
+
+    def derivative(self, z, a, delta):  # f' = expit(z) = 1 - exp(-a) = -expm1(-a)
+        delta *= -np.expm1(-a)
+        return delta
+
+
+class SiLU(Activation):
+    """Sigmoid-weighted linear unit (swish); its derivative needs z."""
+
+    name, formula, needs_input = "silu", "f(z) = z / (1 + exp(-z))", True
+
+    def function(self, z, out):
+        return np.multiply(z, expit(z), out=out)
+
+    def derivative(self, z, a, delta):  # f' = s (1 + z (1 - s)), s = expit(z)
+        s = expit(z)
+        delta *= s * (1.0 + z * (1.0 - s))
+        return delta
+
+
+class GELU(Activation):
+    """Exact GELU with the normal CDF Phi; its derivative needs z.
+
+    phi(z) underflows to 0 beyond |z| = 40, so z is clipped there before
+    squaring: z * phi(z) is then exactly what it would be, 0.
+    """
+
+    name, formula, needs_input = "gelu", "f(z) = z Phi(z)", True
+
+    def function(self, z, out):
+        return np.multiply(z, ndtr(z), out=out)
+
+    def derivative(self, z, a, delta):  # f' = Phi(z) + z phi(z)
+        clipped = np.clip(z, -40.0, 40.0)
+        density = np.exp(-0.5 * clipped * clipped) / np.sqrt(2 * np.pi)
+        delta *= ndtr(z) + clipped * density
+        return delta
+
+
+class Dropout:
+    """Inverted dropout: in training, x * m / (1 - rate), m ~ Bernoulli(1 - rate)
+    drawn from ``ctx.rng``, so that E[output] = x; in prediction, x.
+
+    The gradient is the same mask: dL/dx = delta * m / (1 - rate).
+    """
+
+    # Its own output buffer: the activation before it may need its output
+    # (tanh's derivative is 1 - a**2) unmasked in backward.
+    in_place = False
+
+    def __init__(self, rate):
+        self.rate, self._mask = rate, None
+
+    def predict(self, x):
+        return x
+
+    def forward(self, x, out, ctx):
+        if not ctx.training:
+            self._mask = None
+            return Identity().function(x, out)
+        keep = 1.0 - self.rate
+        mask = (ctx.rng.random_sample(x.shape) < keep).astype(x.dtype)
+        mask *= 1.0 / keep
+        self._mask = mask
+        return np.multiply(x, mask, out=out)
+
+    def backward(self, delta, out):
+        if self._mask is not None:
+            delta *= self._mask
         return delta
 
 

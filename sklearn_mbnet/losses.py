@@ -8,6 +8,9 @@ loss                   inverse link  per-sample loss l(y, raw), summed over
                                      the outputs
 =====================  ============  ==========================================
 squared error          identity      0.5 * (raw - y)**2
+absolute error         identity      |raw - y|
+Huber                  identity      0.5 r**2 if |r| <= delta, else
+                                     delta (|r| - delta / 2),  r = raw - y
 Poisson (half dev.)    exp           y log(y / mu) - y + mu,      mu = exp(raw)
 binary log loss        logistic      log(1 + exp(raw)) - y raw
 multiclass log loss    softmax       logsumexp(raw) - sum(y raw)  (one-hot y)
@@ -36,8 +39,8 @@ def _log_sum_exp(raw):
 
 def _unit_bounds(dtype):
     """The smallest normal number and the largest number below 1."""
-    one = np.dtype(dtype).type(1)
-    return np.finfo(dtype).tiny, np.nextafter(one, 0 * one)
+    kind = np.dtype(dtype).type  # scalars of the dtype itself, on numpy 1.x too
+    return np.finfo(dtype).tiny, np.nextafter(kind(1), kind(0))
 
 
 def _open_unit(p):
@@ -66,6 +69,11 @@ class Loss:
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         Loss.registry[cls.name] = cls
+
+    @classmethod
+    def from_params(cls, params):
+        """The loss for an estimator's parameters (a dict); most take none."""
+        return cls()
 
     def loss_gradient(self, y_true, raw_prediction, sample_weight=None,
                       loss_out=None, gradient_out=None):
@@ -103,6 +111,55 @@ class SquaredError(Loss):
     def pointwise(self, y, raw, gradient_out):
         diff = np.subtract(raw, y, out=gradient_out)
         return 0.5 * np.einsum("ij,ij->i", diff, diff), diff
+
+    def inverse_link(self, raw):
+        return raw.copy()
+
+
+class AbsoluteError(Loss):
+    """|raw - y| summed over outputs; robust to outliers in y.
+
+    Its gradient is sign(raw - y), and 0 at the kink raw = y (a
+    subgradient: any value in [-1, 1] is one there).
+    """
+
+    name, task, out_activation = "absolute_error", "regression", "identity"
+    formula = "|raw - y|"
+
+    def pointwise(self, y, raw, gradient_out):
+        diff = np.subtract(raw, y, out=gradient_out)
+        losses = np.abs(diff).sum(axis=1)
+        return losses, np.sign(diff, out=diff)
+
+    def inverse_link(self, raw):
+        return raw.copy()
+
+
+class Huber(Loss):
+    """Squared error for residuals up to ``delta``, absolute error beyond.
+
+    l(r) = r**2 / 2 for |r| <= delta, delta (|r| - delta / 2) beyond; both
+    pieces and their slopes meet at |r| = delta, so the gradient
+    clip(r, -delta, delta) is continuous (no kink to choose at).
+    """
+
+    name, task, out_activation = "huber", "regression", "identity"
+    formula = "0.5 r**2 if |r| <= delta else delta (|r| - delta / 2), r = raw - y"
+
+    def __init__(self, delta=1.0):
+        self.delta = delta
+
+    @classmethod
+    def from_params(cls, params):
+        return cls(params["huber_delta"])
+
+    def pointwise(self, y, raw, gradient_out):
+        r = np.subtract(raw, y, out=gradient_out)
+        size = np.abs(r)
+        inner = np.minimum(size, self.delta)
+        # 0.5 min(|r|, d)**2 + d (|r| - min(|r|, d)): both pieces in one formula
+        losses = (0.5 * inner * inner + self.delta * (size - inner)).sum(axis=1)
+        return losses, np.clip(r, -self.delta, self.delta, out=r)
 
     def inverse_link(self, raw):
         return raw.copy()

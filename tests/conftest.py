@@ -7,8 +7,13 @@ carried over between runs). ``HYPOTHESIS_PROFILE=explore`` draws new random
 cases instead, for local bug hunting; it is never the default.
 
 At the end of a run that included the fuzz tests, the terminal summary
-reports how many cases were generated and the distinct error messages that
-the estimators raised, with the kinds of case that raised each.
+gives one line of counts; ``--fuzz-report`` lists the cases per test and
+the distinct error messages the estimators raised, with the kinds of case
+that raised each.
+
+Plain helpers that several test modules share (the estimators by kind, the
+``each_kind`` parametrization, data sets, weight comparisons) live in
+``_helpers.py``, imported as ``from _helpers import ...``.
 """
 
 import collections
@@ -54,14 +59,25 @@ def fuzz_stats():
     return FUZZ_STATS
 
 
-def pytest_terminal_summary(terminalreporter):
-    """Print the number of generated cases and the catalogue of errors."""
+def pytest_addoption(parser):
+    parser.addoption("--fuzz-report", action="store_true",
+                     help="print the property-based suite's cases and the catalogue "
+                          "of the errors the estimators raised")
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    """One line of property-based counts; with --fuzz-report, the cases per
+    test and the catalogue of errors."""
     cases = FUZZ_STATS["cases"]
     if not cases:
         return
-    write = terminalreporter.write_line
+    write, fitted = terminalreporter.write_line, FUZZ_STATS["fitted"]
+    if not config.getoption("--fuzz-report"):
+        write(f"property-based cases: {sum(cases.values())}, successful fits "
+              f"{sum(fitted.values())}, distinct errors {len(FUZZ_STATS['errors'])} "
+              "(--fuzz-report lists them)")
+        return
     terminalreporter.section("property-based cases")
-    fitted = FUZZ_STATS["fitted"]
     write("  cases  successful fits  test")
     for test, n in sorted(cases.items()):
         write(f"{n:7d}  {fitted[test]:15d}  {test}")

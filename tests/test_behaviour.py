@@ -20,8 +20,17 @@ from sklearn.utils._param_validation import InvalidParameterError
 
 from sklearn_mbnet import MLPClassifier, MLPRegressor
 
-OURS = {"clf": MLPClassifier, "reg": MLPRegressor}
-SKLEARN = {"clf": SkMLPClassifier, "reg": SkMLPRegressor}
+from _helpers import (
+    OURS,
+    SKLEARN,
+    assert_weights_close,
+    assert_weights_equal,
+    each_kind,
+    first_partial_fit_kwargs,
+    fit_quiet,
+    needs_sklearn_1_7,
+    weights,
+)
 
 
 # ---------------------------------------------------------------- data
@@ -40,44 +49,13 @@ def _y(kind, X, n_classes=3, seed=1):
     return X[:, 0] - 2 * X[:, 1] + 0.1 * rng.randn(len(X))
 
 
-def _first_call_kwargs(kind, y):
-    """What a first ``partial_fit`` needs besides X and y: the classes."""
-    return {"classes": np.unique(y)} if kind == "clf" else {}
-
-
 def _after_one_partial_fit(kind):
     """A small adam estimator after one ``partial_fit`` on 40 rows, with its data."""
     X = _X()
     y = _y(kind, X)
     est = OURS[kind](hidden_layer_sizes=(3,), solver="adam", random_state=0)
-    est.partial_fit(X, y, **_first_call_kwargs(kind, y))
+    est.partial_fit(X, y, **first_partial_fit_kwargs(kind, y))
     return est, X, y
-
-
-def _params(est):
-    return list(est.coefs_) + list(est.intercepts_)
-
-
-def _assert_same_params(a, b):
-    pa, pb = _params(a), _params(b)
-    assert len(pa) == len(pb)
-    for x, z in zip(pa, pb):
-        np.testing.assert_array_equal(x, z)
-
-
-def _assert_close_params(a, b, atol=1e-10):
-    pa, pb = _params(a), _params(b)
-    assert len(pa) == len(pb)
-    for x, z in zip(pa, pb):
-        assert x.shape == z.shape
-        np.testing.assert_allclose(x, z, rtol=0, atol=atol)
-
-
-def _fit_quiet(est, *args, **kwargs):
-    """fit, swallowing only the ConvergenceWarning of a short run."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        return est.fit(*args, **kwargs)
 
 
 def _n_params(layer_units):
@@ -95,7 +73,7 @@ def _rng_after_init(random_state, layer_units):
 
 
 @pytest.mark.parametrize("solver", ["sgd", "adam"])
-@pytest.mark.parametrize("kind", ["clf", "reg"])
+@each_kind
 def test_fit_equals_repeated_partial_fit(kind, solver):
     X = _X()
     y = _y(kind, X)
@@ -107,12 +85,12 @@ def test_fit_equals_repeated_partial_fit(kind, solver):
     with pytest.warns(ConvergenceWarning):
         full = OURS[kind](max_iter=n_epochs, **params).fit(X, y)
     inc = OURS[kind](**params)
-    extra = _first_call_kwargs(kind, y)
+    extra = first_partial_fit_kwargs(kind, y)
     with warnings.catch_warnings():
         warnings.simplefilter("error", ConvergenceWarning)
         for i in range(n_epochs):
             inc.partial_fit(X, y, **(extra if i == 0 else {}))
-    _assert_same_params(full, inc)
+    assert_weights_equal(full, inc)
     np.testing.assert_array_equal(full.loss_curve_, inc.loss_curve_)
     assert full.loss_ == inc.loss_
     # n_iter_ counts the epochs of the last call, as in scikit-learn.
@@ -146,14 +124,14 @@ def test_partial_fit_classes_checks():
     assert clf.t_ == 2 * len(X)
 
 
-@pytest.mark.parametrize("kind", ["clf", "reg"])
+@each_kind
 def test_partial_fit_rejects_changed_n_features(kind):
     est, X, y = _after_one_partial_fit(kind)
     with pytest.raises(ValueError, match="features"):
         est.partial_fit(X[:, :3], y)
 
 
-@pytest.mark.parametrize("kind", ["clf", "reg"])
+@each_kind
 def test_partial_fit_only_for_stochastic_solvers(kind):
     assert not hasattr(OURS[kind](solver="lbfgs"), "partial_fit")
     assert hasattr(OURS[kind](solver="sgd"), "partial_fit")
@@ -163,10 +141,10 @@ def test_partial_fit_only_for_stochastic_solvers(kind):
     assert not hasattr(est, "partial_fit")
 
 
-@pytest.mark.parametrize("kind", ["clf", "reg"])
+@each_kind
 def test_partial_fit_rejects_early_stopping_like_sklearn(kind):
     X, y = _X(), _y(kind, _X())
-    extra = _first_call_kwargs(kind, y)
+    extra = first_partial_fit_kwargs(kind, y)
     for cls in (OURS[kind], SKLEARN[kind]):
         with pytest.raises(ValueError, match="partial_fit does not support early_stopping"):
             cls(early_stopping=True).partial_fit(X, y, **extra)
@@ -176,7 +154,7 @@ def test_partial_fit_rejects_early_stopping_like_sklearn(kind):
 
 
 @pytest.mark.parametrize("solver", ["sgd", "adam"])
-@pytest.mark.parametrize("kind", ["clf", "reg"])
+@each_kind
 def test_partial_fit_draws_new_shuffle_each_call(kind, solver):
     X = _X(n=20)
     y = _y(kind, X)
@@ -184,7 +162,7 @@ def test_partial_fit_draws_new_shuffle_each_call(kind, solver):
     n_out = len(np.unique(y)) if kind == "clf" else 1
     params = dict(hidden_layer_sizes=(4,), solver=solver, random_state=3,
                   batch_size=5, learning_rate_init=0.05)
-    extra = _first_call_kwargs(kind, y)
+    extra = first_partial_fit_kwargs(kind, y)
     shuffled = OURS[kind](shuffle=True, **params)
     shuffled.partial_fit(X, y, **extra)
     shuffled.partial_fit(X, y)
@@ -196,7 +174,7 @@ def test_partial_fit_draws_new_shuffle_each_call(kind, solver):
     ref = OURS[kind](shuffle=False, **params)
     ref.partial_fit(X[perms[0]], y[perms[0]], **extra)
     ref.partial_fit(X[perms[1]], y[perms[1]])
-    _assert_close_params(shuffled, ref, atol=1e-12)
+    assert_weights_close(shuffled, ref, atol=1e-12)
 
     # scikit-learn's behaviour (replay the first permutation) is different.
     replay = OURS[kind](shuffle=False, **params)
@@ -205,7 +183,7 @@ def test_partial_fit_draws_new_shuffle_each_call(kind, solver):
     assert not np.allclose(shuffled.coefs_[0], replay.coefs_[0])
 
 
-@pytest.mark.parametrize("kind", ["clf", "reg"])
+@each_kind
 def test_partial_fit_counters_accumulate(kind):
     """t_ and loss_curve_ accumulate; n_iter_ is the last call's epochs."""
     est, X, y = _after_one_partial_fit(kind)
@@ -220,7 +198,7 @@ def test_partial_fit_counters_accumulate(kind):
 # ------------------------------------------------------ 4. early stopping
 
 
-@pytest.mark.parametrize("kind", ["clf", "reg"])
+@each_kind
 def test_early_stopping_matches_sklearn_and_restores_best(kind):
     X = _X(n=120, d=5)
     y = _y(kind, X, n_classes=2)
@@ -240,7 +218,7 @@ def test_early_stopping_matches_sklearn_and_restores_best(kind):
                                rtol=1e-9)
     assert ours.best_validation_score_ == max(ours.validation_scores_)
     assert np.argmax(ours.validation_scores_) < ours.n_iter_ - 1
-    _assert_close_params(ours, theirs)
+    assert_weights_close(ours, theirs)
 
     # The returned weights are the best ones: rebuild the held-out split
     # from the RandomState after the init draws.
@@ -273,7 +251,7 @@ _MULTICLASS_ES_PARAMS = dict(
 def test_early_stopping_multiclass_is_stratified():
     X, y = _multiclass_es_data()
     params = _MULTICLASS_ES_PARAMS
-    est = _fit_quiet(MLPClassifier(**params), X, y)
+    est = fit_quiet(MLPClassifier(**params), X, y)
 
     idx = np.arange(len(X))
     _, idx_val = train_test_split(idx, test_size=0.25,
@@ -302,21 +280,21 @@ def test_early_stopping_multiclass_differs_from_sklearn_split_only():
     """
     X, y = _multiclass_es_data()
     params = _MULTICLASS_ES_PARAMS
-    theirs = _fit_quiet(SkMLPClassifier(**params), X, y)
-    ours = _fit_quiet(MLPClassifier(**params), X, y)
+    theirs = fit_quiet(SkMLPClassifier(**params), X, y)
+    ours = fit_quiet(MLPClassifier(**params), X, y)
     assert ours.validation_scores_ != theirs.validation_scores_
 
     plain = MLPClassifier(**params)
     plain._stratify = lambda y, Y: None
-    plain = _fit_quiet(plain, X, y)
+    plain = fit_quiet(plain, X, y)
     np.testing.assert_allclose(plain.validation_scores_, theirs.validation_scores_)
-    _assert_close_params(plain, theirs)
+    assert_weights_close(plain, theirs)
 
 
 # ---------------------------------------------------------- 5. warm_start
 
 
-@pytest.mark.parametrize("kind", ["clf", "reg"])
+@each_kind
 def test_warm_start_continues_from_previous_weights(kind):
     X = _X()
     y = _y(kind, X)
@@ -332,16 +310,16 @@ def test_warm_start_continues_from_previous_weights(kind):
         warm.fit(X, y)
     with pytest.warns(ConvergenceWarning):
         once = OURS[kind](max_iter=a + b, **params).fit(X, y)
-    _assert_same_params(warm, once)
+    assert_weights_equal(warm, once)
     np.testing.assert_array_equal(warm.loss_curve_, once.loss_curve_)
     assert warm.n_iter_ == b  # as in scikit-learn: n_iter_ counts this fit
     assert warm.t_ == once.t_ == (a + b) * len(X)
 
     # scikit-learn's warm start lands on the same weights.
     sk = SKLEARN[kind](max_iter=a, warm_start=True, **params)
-    _fit_quiet(sk, X, y)
-    _fit_quiet(sk.set_params(max_iter=b), X, y)
-    _assert_close_params(warm, sk)
+    fit_quiet(sk, X, y)
+    fit_quiet(sk.set_params(max_iter=b), X, y)
+    assert_weights_close(warm, sk)
 
 
 def test_warm_start_rejects_changed_classes():
@@ -349,7 +327,7 @@ def test_warm_start_rejects_changed_classes():
     y = _y("clf", X)
     clf = MLPClassifier(hidden_layer_sizes=(3,), warm_start=True, max_iter=2,
                         random_state=0)
-    _fit_quiet(clf, X, y)
+    fit_quiet(clf, X, y)
     with pytest.raises(ValueError):
         clf.fit(X[y < 2], y[y < 2])  # a class fewer
     y_new = y.copy()
@@ -357,7 +335,7 @@ def test_warm_start_rejects_changed_classes():
     with pytest.raises(ValueError):
         clf.fit(X, y_new)  # a new class
     # Without warm_start the same data refits from scratch.
-    _fit_quiet(clf.set_params(warm_start=False), X, y_new)
+    fit_quiet(clf.set_params(warm_start=False), X, y_new)
     np.testing.assert_array_equal(clf.classes_, [0, 1, 5])
 
 
@@ -365,7 +343,7 @@ def test_warm_start_rejects_changed_classes():
 
 
 @pytest.mark.parametrize("solver", ["sgd", "adam", "lbfgs"])
-@pytest.mark.parametrize("kind", ["clf", "reg"])
+@each_kind
 def test_convergence_warning_when_max_iter_reached(kind, solver):
     X = _X()
     y = _y(kind, X)
@@ -406,8 +384,8 @@ def test_verbose_prints_one_loss_line_per_epoch(solver, capsys):
 def test_not_verbose_prints_nothing(capsys):
     X = _X()
     y = _y("clf", X)
-    _fit_quiet(MLPClassifier(hidden_layer_sizes=(5,), max_iter=3, random_state=0),
-               X, y)
+    fit_quiet(MLPClassifier(hidden_layer_sizes=(5,), max_iter=3, random_state=0),
+              X, y)
     assert capsys.readouterr().out == ""
 
 
@@ -421,8 +399,8 @@ def test_multilabel_matches_sklearn(solver):
     Y = np.column_stack([X[:, 0] > 0, X[:, 1] + X[:, 2] > 0, X[:, 3] > 0.5]).astype(int)
     params = dict(hidden_layer_sizes=(8,), solver=solver, random_state=0,
                   max_iter=30, batch_size=10, learning_rate_init=0.05)
-    ours = _fit_quiet(MLPClassifier(**params), X, Y)
-    theirs = _fit_quiet(SkMLPClassifier(**params), X, Y)
+    ours = fit_quiet(MLPClassifier(**params), X, Y)
+    theirs = fit_quiet(SkMLPClassifier(**params), X, Y)
 
     pred = ours.predict(X)
     assert pred.shape == Y.shape
@@ -432,7 +410,7 @@ def test_multilabel_matches_sklearn(solver):
     assert proba.shape == (60, 3)
     assert np.all((proba > 0) & (proba < 1))
     np.testing.assert_allclose(proba, theirs.predict_proba(X), rtol=0, atol=1e-10)
-    _assert_close_params(ours, theirs)
+    assert_weights_close(ours, theirs)
     # Columns are independent probabilities, not a softmax.
     assert not np.allclose(proba.sum(axis=1), 1)
     # Training learned something: better than the majority label per column.
@@ -454,11 +432,11 @@ def test_multioutput_regression_matches_sklearn(solver):
     X, Y = _multioutput_data()
     params = dict(hidden_layer_sizes=(6,), solver=solver, random_state=0,
                   max_iter=15, batch_size=10, learning_rate_init=0.01, alpha=0.0)
-    ours = _fit_quiet(MLPRegressor(**params), X, Y)
-    theirs = _fit_quiet(SkMLPRegressor(**params), X, Y)
+    ours = fit_quiet(MLPRegressor(**params), X, Y)
+    theirs = fit_quiet(SkMLPRegressor(**params), X, Y)
     assert ours.predict(X).shape == Y.shape
     np.testing.assert_allclose(ours.predict(X), theirs.predict(X), rtol=0, atol=1e-8)
-    _assert_close_params(ours, theirs, atol=1e-8)
+    assert_weights_close(ours, theirs, atol=1e-8)
     # scikit-learn reports the loss divided by n_outputs (issue #8349).
     np.testing.assert_allclose(ours.loss_curve_, 3 * np.array(theirs.loss_curve_),
                                rtol=1e-10)
@@ -467,8 +445,8 @@ def test_multioutput_regression_matches_sklearn(solver):
 def test_multioutput_loss_is_half_squared_error_summed_over_outputs():
     X, Y = _multioutput_data()
     alpha = 0.3
-    est = _fit_quiet(MLPRegressor(hidden_layer_sizes=(6,), solver="lbfgs",
-                                  alpha=alpha, max_iter=30, random_state=0), X, Y)
+    est = fit_quiet(MLPRegressor(hidden_layer_sizes=(6,), solver="lbfgs",
+                                 alpha=alpha, max_iter=30, random_state=0), X, Y)
     err = est.predict(X) - Y
     penalty = 0.5 * alpha * sum((W ** 2).sum() for W in est.coefs_) / len(X)
     expected = 0.5 * np.mean(np.sum(err ** 2, axis=1)) + penalty
@@ -483,8 +461,8 @@ def test_multioutput_sgd_epoch_loss_is_loss_before_the_step():
                   batch_size=len(X), shuffle=False, alpha=0.0,
                   learning_rate_init=0.01)
     k = 3
-    short = _fit_quiet(MLPRegressor(max_iter=k, **params), X, Y)
-    longer = _fit_quiet(MLPRegressor(max_iter=k + 1, **params), X, Y)
+    short = fit_quiet(MLPRegressor(max_iter=k, **params), X, Y)
+    longer = fit_quiet(MLPRegressor(max_iter=k + 1, **params), X, Y)
     err = short.predict(X) - Y
     expected = 0.5 * np.mean(np.sum(err ** 2, axis=1))
     assert longer.loss_curve_[k] == pytest.approx(expected, rel=1e-12)
@@ -495,17 +473,17 @@ def test_multioutput_sgd_epoch_loss_is_loss_before_the_step():
 
 @pytest.mark.parametrize("fmt", ["csr", "csc"])
 @pytest.mark.parametrize("solver", ["sgd", "adam", "lbfgs"])
-@pytest.mark.parametrize("kind", ["clf", "reg"])
+@each_kind
 def test_sparse_input_gives_dense_result(kind, solver, fmt):
     rng = np.random.RandomState(0)
     X = rng.randn(50, 8) * (rng.rand(50, 8) < 0.3)
     y = _y(kind, np.c_[X[:, :1] + X[:, 1:2], X[:, 2:]])
     params = dict(hidden_layer_sizes=(5,), solver=solver, random_state=0,
                   max_iter=10, batch_size=8, learning_rate_init=0.05)
-    dense = _fit_quiet(OURS[kind](**params), X, y)
+    dense = fit_quiet(OURS[kind](**params), X, y)
     Xs = sparse.csr_matrix(X) if fmt == "csr" else sparse.csc_matrix(X)
-    sp = _fit_quiet(OURS[kind](**params), Xs, y)
-    _assert_close_params(dense, sp)
+    sp = fit_quiet(OURS[kind](**params), Xs, y)
+    assert_weights_close(dense, sp)
     assert sp.loss_ == pytest.approx(dense.loss_, rel=1e-10)
     np.testing.assert_allclose(sp.predict(Xs), dense.predict(X), atol=1e-10)
     # Sparse predict on a dense-fitted model is the same too.
@@ -520,20 +498,20 @@ def test_sparse_input_gives_dense_result(kind, solver, fmt):
 def test_float_dtype_preserved(dtype, solver):
     X = _X().astype(dtype)
     yc, yr = _y("clf", X), _y("reg", X)
-    clf = _fit_quiet(MLPClassifier(hidden_layer_sizes=(4,), solver=solver,
-                                   max_iter=5, random_state=0), X, yc)
-    reg = _fit_quiet(MLPRegressor(hidden_layer_sizes=(4,), solver=solver,
-                                  max_iter=5, random_state=0), X, yr)
+    clf = fit_quiet(MLPClassifier(hidden_layer_sizes=(4,), solver=solver,
+                                  max_iter=5, random_state=0), X, yc)
+    reg = fit_quiet(MLPRegressor(hidden_layer_sizes=(4,), solver=solver,
+                                 max_iter=5, random_state=0), X, yr)
     for est in (clf, reg):
-        assert all(p.dtype == dtype for p in _params(est))
+        assert all(p.dtype == dtype for p in weights(est))
     assert clf.predict_proba(X).dtype == dtype
     assert clf.predict_log_proba(X).dtype == dtype
     assert reg.predict(X).dtype == dtype
     if solver == "lbfgs":
         return  # scikit-learn's lbfgs returns float64 weights for float32 X
     # Same precision contract as scikit-learn.
-    sk = _fit_quiet(SkMLPClassifier(hidden_layer_sizes=(4,), solver=solver,
-                                    max_iter=5, random_state=0), X, yc)
+    sk = fit_quiet(SkMLPClassifier(hidden_layer_sizes=(4,), solver=solver,
+                                   max_iter=5, random_state=0), X, yc)
     assert sk.coefs_[0].dtype == clf.coefs_[0].dtype
     assert sk.predict_proba(X).dtype == clf.predict_proba(X).dtype
 
@@ -543,9 +521,9 @@ def test_float32_result_close_to_float64():
     y = _y("reg", X)
     params = dict(hidden_layer_sizes=(4,), solver="sgd", max_iter=5,
                   random_state=0, shuffle=False, learning_rate_init=0.01)
-    e32 = _fit_quiet(MLPRegressor(**params), X.astype(np.float32), y)
-    e64 = _fit_quiet(MLPRegressor(**params), X, y)
-    _assert_close_params(e32, e64, atol=1e-5)
+    e32 = fit_quiet(MLPRegressor(**params), X.astype(np.float32), y)
+    e64 = fit_quiet(MLPRegressor(**params), X, y)
+    assert_weights_close(e32, e64, atol=1e-5)
 
 
 def test_float32_training_computes_what_scikit_learn_float32_does():
@@ -556,15 +534,15 @@ def test_float32_training_computes_what_scikit_learn_float32_does():
 
     X, y = make_classification(600, 40, n_informative=10, n_classes=4, random_state=0)
     params = dict(hidden_layer_sizes=(32,), batch_size=50, max_iter=3, random_state=0)
-    ours = _fit_quiet(MLPClassifier(**params), X.astype(np.float32), y)
-    sk32 = _fit_quiet(SkMLPClassifier(**params), X.astype(np.float32), y)
-    sk64 = _fit_quiet(SkMLPClassifier(**params), X, y)
+    ours = fit_quiet(MLPClassifier(**params), X.astype(np.float32), y)
+    sk32 = fit_quiet(SkMLPClassifier(**params), X.astype(np.float32), y)
+    sk64 = fit_quiet(SkMLPClassifier(**params), X, y)
 
     def distance(a, b):  # largest difference relative to the layer's scale
         return max(np.abs(p - q).max() / np.abs(p).max()
-                   for p, q in zip(_params(a), _params(b)))
+                   for p, q in zip(weights(a), weights(b)))
 
-    assert all(p.dtype == np.float32 for p in _params(ours))
+    assert all(p.dtype == np.float32 for p in weights(ours))
     # 36 steps: ours vs sklearn float32 ~1e-7, sklearn float32 vs float64 ~4e-7.
     assert distance(sk32, ours) < 1e-6
     assert distance(sk32, ours) < distance(sk32, sk64) / 2
@@ -573,20 +551,20 @@ def test_float32_training_computes_what_scikit_learn_float32_does():
 def test_int_X_gives_float64():
     X = np.random.RandomState(0).randint(-3, 4, size=(40, 4))
     y = _y("reg", X.astype(float))
-    reg = _fit_quiet(MLPRegressor(hidden_layer_sizes=(4,), max_iter=5,
-                                  random_state=0), X, y)
-    assert all(p.dtype == np.float64 for p in _params(reg))
+    reg = fit_quiet(MLPRegressor(hidden_layer_sizes=(4,), max_iter=5,
+                                 random_state=0), X, y)
+    assert all(p.dtype == np.float64 for p in weights(reg))
     assert reg.predict(X).dtype == np.float64
-    ref = _fit_quiet(MLPRegressor(hidden_layer_sizes=(4,), max_iter=5,
-                                  random_state=0), X.astype(np.float64), y)
-    _assert_same_params(reg, ref)
+    ref = fit_quiet(MLPRegressor(hidden_layer_sizes=(4,), max_iter=5,
+                                 random_state=0), X.astype(np.float64), y)
+    assert_weights_equal(reg, ref)
 
 
 # ---------------------------------------------------------- 11. sample weights
 
 
 @pytest.mark.parametrize("solver", ["sgd", "adam", "lbfgs"])
-@pytest.mark.parametrize("kind", ["clf", "reg"])
+@each_kind
 def test_zero_weight_equals_dropping_row_full_batch(kind, solver):
     X = _X()
     y = _y(kind, X)
@@ -596,9 +574,9 @@ def test_zero_weight_equals_dropping_row_full_batch(kind, solver):
     # batch_size='auto' = n: one full batch either way.
     params = dict(hidden_layer_sizes=(5,), solver=solver, random_state=0,
                   max_iter=8, learning_rate_init=0.05)
-    weighted = _fit_quiet(OURS[kind](**params), X, y, sample_weight=w)
-    dropped = _fit_quiet(OURS[kind](**params), X[keep], y[keep])
-    _assert_close_params(weighted, dropped, atol=1e-12)
+    weighted = fit_quiet(OURS[kind](**params), X, y, sample_weight=w)
+    dropped = fit_quiet(OURS[kind](**params), X[keep], y[keep])
+    assert_weights_close(weighted, dropped, atol=1e-12)
     assert weighted.loss_ == pytest.approx(dropped.loss_, rel=1e-12)
 
 
@@ -615,15 +593,15 @@ def test_all_zero_weight_batch_is_skipped(solver):
         warnings.simplefilter("error")  # no division by zero
         warnings.simplefilter("ignore", ConvergenceWarning)
         weighted = MLPRegressor(**params).fit(X, y, sample_weight=w)
-    assert all(np.isfinite(p).all() for p in _params(weighted))
+    assert all(np.isfinite(p).all() for p in weights(weighted))
     # Skipping that batch (no step, optimizer untouched) is training on the
     # other rows, which form the same remaining batches.
-    dropped = _fit_quiet(MLPRegressor(**params), X[2:], y[2:])
-    _assert_close_params(weighted, dropped, atol=1e-12)
+    dropped = fit_quiet(MLPRegressor(**params), X[2:], y[2:])
+    assert_weights_close(weighted, dropped, atol=1e-12)
     np.testing.assert_allclose(weighted.loss_curve_, dropped.loss_curve_, rtol=1e-12)
 
 
-@pytest.mark.parametrize("kind", ["clf", "reg"])
+@each_kind
 def test_invalid_sample_weights(kind):
     X = _X()
     y = _y(kind, X)
@@ -646,9 +624,9 @@ def test_integer_weight_equals_repeated_row_full_batch():
     rep = np.r_[np.arange(20), 5, 5]
     params = dict(hidden_layer_sizes=(4,), solver="lbfgs", random_state=0,
                   max_iter=20)
-    weighted = _fit_quiet(MLPClassifier(**params), X, y, sample_weight=w)
-    repeated = _fit_quiet(MLPClassifier(**params), X[rep], y[rep])
-    _assert_close_params(weighted, repeated, atol=1e-8)
+    weighted = fit_quiet(MLPClassifier(**params), X, y, sample_weight=w)
+    repeated = fit_quiet(MLPClassifier(**params), X[rep], y[rep])
+    assert_weights_close(weighted, repeated, atol=1e-8)
 
 
 # ------------------------------------------------- 12. no hidden layer
@@ -658,8 +636,8 @@ def test_no_hidden_layer_regressor_is_linear_regression():
     rng = np.random.RandomState(0)
     X = rng.randn(60, 3)
     y = X @ [1.5, -2.0, 0.5] + 0.7  # noise free
-    est = _fit_quiet(MLPRegressor(hidden_layer_sizes=(), solver="lbfgs", alpha=0.0,
-                                  tol=1e-12, max_iter=500, random_state=0), X, y)
+    est = fit_quiet(MLPRegressor(hidden_layer_sizes=(), solver="lbfgs", alpha=0.0,
+                                 tol=1e-12, max_iter=500, random_state=0), X, y)
     lin = LinearRegression().fit(X, y)
     assert est.n_layers_ == 2
     assert [c.shape for c in est.coefs_] == [(3, 1)]
@@ -668,16 +646,16 @@ def test_no_hidden_layer_regressor_is_linear_regression():
     np.testing.assert_allclose(est.predict(X), y, atol=1e-5)
 
 
-@pytest.mark.parametrize("kind", ["clf", "reg"])
+@each_kind
 def test_no_hidden_layer_matches_sklearn(kind):
     X = _X()
     y = _y(kind, X)
     params = dict(hidden_layer_sizes=(), solver="adam", random_state=0,
                   max_iter=20, learning_rate_init=0.05)
-    ours = _fit_quiet(OURS[kind](**params), X, y)
-    theirs = _fit_quiet(SKLEARN[kind](**params), X, y)
+    ours = fit_quiet(OURS[kind](**params), X, y)
+    theirs = fit_quiet(SKLEARN[kind](**params), X, y)
     assert ours.n_layers_ == theirs.n_layers_ == 2
-    _assert_close_params(ours, theirs)
+    assert_weights_close(ours, theirs)
 
 
 # -------------------------------------------------------------- 13. Poisson
@@ -695,21 +673,22 @@ def test_poisson_rejects_negative_targets():
     with pytest.raises(ValueError):
         MLPRegressor(loss="poisson", max_iter=2).fit(X, y)
     # The squared error accepts them.
-    _fit_quiet(MLPRegressor(loss="squared_error", max_iter=2, random_state=0), X, y)
+    fit_quiet(MLPRegressor(loss="squared_error", max_iter=2, random_state=0), X, y)
 
 
+@needs_sklearn_1_7
 @pytest.mark.parametrize("solver", ["sgd", "adam"])
 def test_poisson_matches_sklearn(solver):
     X, y = _poisson_data()
     params = dict(loss="poisson", hidden_layer_sizes=(5,), solver=solver,
                   random_state=0, max_iter=20, batch_size=10,
                   learning_rate_init=0.01)
-    ours = _fit_quiet(MLPRegressor(**params), X, y)
-    theirs = _fit_quiet(SkMLPRegressor(**params), X, y)
+    ours = fit_quiet(MLPRegressor(**params), X, y)
+    theirs = fit_quiet(SkMLPRegressor(**params), X, y)
     pred = ours.predict(X)
     assert np.all(pred > 0)
     assert ours.out_activation_ == theirs.out_activation_ == "exp"
-    _assert_close_params(ours, theirs)
+    assert_weights_close(ours, theirs)
     np.testing.assert_allclose(pred, theirs.predict(X), rtol=1e-9)
     # Predictions of a fresh far-negative raw output stay positive.
     assert np.all(ours.predict(-100 * np.abs(X)) > 0)
@@ -764,7 +743,7 @@ def test_assigning_coefs_attribute():
 # ----------------------------------------------------- 15. invalid params
 
 
-@pytest.mark.parametrize("kind", ["clf", "reg"])
+@each_kind
 @pytest.mark.parametrize("bad", [
     {"activation": "foo"}, {"solver": "x"}, {"alpha": -1.0},
     {"learning_rate": "fast"}, {"max_iter": 0}, {"momentum": 1.5},
@@ -783,10 +762,10 @@ def test_invalid_params_raise(kind, bad):
 def test_invalid_regression_loss():
     X = _X()
     with pytest.raises(InvalidParameterError):
-        MLPRegressor(loss="absolute_error").fit(X, _y("reg", X))
+        MLPRegressor(loss="log_loss").fit(X, _y("reg", X))
 
 
-@pytest.mark.parametrize("kind", ["clf", "reg"])
+@each_kind
 @pytest.mark.parametrize("sizes", [(0,), (3, -1), (2, 0, 2), -2])
 def test_invalid_hidden_layer_sizes(kind, sizes):
     X = _X()

@@ -22,6 +22,8 @@ from sklearn.neural_network import MLPRegressor as SkMLPRegressor
 
 from sklearn_mbnet import MLPClassifier, MLPRegressor
 
+from _helpers import needs_sklearn_1_7
+
 PAIRS = {"clf": (SkMLPClassifier, MLPClassifier), "reg": (SkMLPRegressor, MLPRegressor)}
 
 
@@ -56,6 +58,7 @@ def _raises_like_sklearn(call_theirs, call_ours, expected=Exception):
 # ------------------------------------------------------------ 1. signatures
 
 
+@needs_sklearn_1_7
 @pytest.mark.parametrize("kind", ["clf", "reg"])
 @pytest.mark.parametrize("method", ["fit", "partial_fit", "predict", "score"])
 def test_method_signatures_are_scikit_learns(kind, method):
@@ -64,6 +67,7 @@ def test_method_signatures_are_scikit_learns(kind, method):
         getattr(theirs, method))
 
 
+@needs_sklearn_1_7
 def test_sample_weight_by_position_is_sample_weight():
     X, y = _data("clf")
     w = np.random.RandomState(1).randint(1, 4, size=len(y)).astype(float)
@@ -157,7 +161,8 @@ def test_early_stopping_split_error_keeps_train_test_splits_text_first():
 @pytest.mark.parametrize("params, call", [
     ({"hidden_layer_sizes": (0,)}, "fit"),
     ({"hidden_layer_sizes": (3, -1)}, "fit"),
-    ({"early_stopping": True, "validation_fraction": 0.01}, "fit"),
+    pytest.param({"early_stopping": True, "validation_fraction": 0.01}, "fit",
+                 marks=needs_sklearn_1_7),
     ({"early_stopping": True}, "partial_fit"),
 ])
 def test_other_scikit_learn_errors(kind, params, call):
@@ -422,3 +427,16 @@ def test_partial_fit_with_warm_start_accepts_a_subset_of_classes():
         theirs.partial_fit(X[subset], y[subset])
     ours.partial_fit(X[subset], y[subset])
     assert ours.t_ == len(X) + subset.sum()
+
+
+@pytest.mark.parametrize("solver", ["adam", "lbfgs"])
+def test_warnings_point_at_the_callers_line(solver):
+    """A fit, directly or inside a Pipeline, warns at this file's line."""
+    from sklearn.pipeline import make_pipeline
+
+    X, y = _data("reg")
+    for model in (MLPRegressor(max_iter=2, solver=solver),
+                  make_pipeline(MLPRegressor(max_iter=2, solver=solver))):
+        with pytest.warns(ConvergenceWarning) as record:
+            model.fit(X, y)
+        assert {w.filename for w in record} == {__file__}

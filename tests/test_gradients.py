@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
+from sklearn_mbnet._gradcheck import central_differences
 from sklearn_mbnet._network import Network
 from sklearn_mbnet._objective import Batch, Objective
 from sklearn_mbnet.layers import ACTIVATIONS
@@ -18,7 +19,7 @@ from sklearn_mbnet.losses import LOSSES
 N_SAMPLES, N_FEATURES, N_OUTPUTS = 7, 3, 3
 
 
-def _targets(loss_name, rng):
+def _loss_targets(loss_name, rng):
     if loss_name == "log_loss":
         return np.eye(N_OUTPUTS)[rng.randint(N_OUTPUTS, size=N_SAMPLES)]
     if loss_name == "binary_log_loss":
@@ -34,25 +35,6 @@ def _objective(net, loss, alpha, X, Y, w):
     return objective.value_and_grad(batch) + objective.penalty(batch.total_weight)
 
 
-def _central_differences(f, theta, h=1e-5):
-    """Five-point central differences of f() in each coordinate of theta.
-
-    f'(x) = (f(x-2h) - 8 f(x-h) + 8 f(x+h) - f(x+2h)) / 12h + O(h^4): with
-    h = 1e-5 the truncation (~1e-20) and rounding (~1e-11) errors both sit
-    well below the 1e-6 tolerance, and a ReLU kink is rarely crossed.
-    """
-    base, numeric = theta.copy(), np.empty_like(theta)
-    for k in range(theta.size):
-        values = []
-        for step in (-2, -1, 1, 2):
-            theta[:] = base
-            theta[k] += step * h
-            values.append(f())
-        numeric[k] = (values[0] - 8 * values[1] + 8 * values[2] - values[3]) / (12 * h)
-    theta[:] = base
-    return numeric
-
-
 @pytest.mark.parametrize("activation", sorted(ACTIVATIONS))
 @pytest.mark.parametrize("loss_name", sorted(LOSSES))
 @pytest.mark.parametrize("hidden", [(), (5,), (4, 5)])
@@ -60,7 +42,7 @@ def _central_differences(f, theta, h=1e-5):
 def test_backprop_matches_finite_differences(activation, loss_name, hidden, weighted, alpha):
     rng = np.random.RandomState(0)
     X = rng.normal(size=(N_SAMPLES, N_FEATURES))
-    Y = _targets(loss_name, rng)
+    Y = _loss_targets(loss_name, rng)
     w = rng.uniform(0.1, 3.0, size=N_SAMPLES) if weighted else None
     net = Network([N_FEATURES, *hidden, N_OUTPUTS], activation, np.float64)
     net.init_glorot(rng)
@@ -70,7 +52,10 @@ def test_backprop_matches_finite_differences(activation, loss_name, hidden, weig
 
     _objective(net, loss, alpha, X, Y, w)
     analytic = net.grad.copy()
-    numeric = _central_differences(lambda: _objective(net, loss, alpha, X, Y, w), net.params)
+    # sklearn_mbnet.check_gradients' five-point differences, O(h^4): with
+    # h = 1e-5 truncation (~1e-20) and rounding (~1e-11) sit far below 1e-6.
+    numeric = central_differences(lambda: _objective(net, loss, alpha, X, Y, w),
+                                  net.params, 1e-5)
     # Relative error per component, with the scale of the whole gradient as
     # the floor of the denominator (components that are 0, like dead ReLUs).
     scale = np.maximum(np.maximum(abs(analytic), abs(numeric)), 1e-3 * abs(analytic).max())
@@ -81,7 +66,7 @@ def test_backprop_matches_finite_differences(activation, loss_name, hidden, weig
 def test_integer_weight_equals_repeated_row(loss_name):
     rng = np.random.RandomState(1)
     raw = rng.normal(size=(N_SAMPLES, N_OUTPUTS))
-    Y = _targets(loss_name, rng)
+    Y = _loss_targets(loss_name, rng)
     w = rng.randint(0, 4, size=N_SAMPLES).astype(float)
     loss = LOSSES[loss_name]()
     losses, grad = loss.loss_gradient(Y, raw, w)

@@ -1,5 +1,6 @@
 """sklearn_mbnet's MLPs inside scikit-learn's machinery, against oracles."""
 
+import inspect
 import pickle
 import warnings
 
@@ -16,34 +17,21 @@ from sklearn.model_selection import (
     train_test_split,
 )
 from sklearn.neural_network import MLPClassifier as SkMLPClassifier
-from sklearn.neural_network import MLPRegressor as SkMLPRegressor
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from sklearn_mbnet import MLPClassifier, MLPRegressor
+from sklearn_mbnet import MLPClassifier
 
-OURS = {"clf": MLPClassifier, "reg": MLPRegressor}
-SKLEARN = {"clf": SkMLPClassifier, "reg": SkMLPRegressor}
-
-
-def _data(kind, n=60, d=4, seed=0):
-    rng = np.random.RandomState(seed)
-    X = rng.randn(n, d) * [1.0, 10.0, 0.1, 5.0][:d] + [0.0, 50.0, -3.0, 1.0][:d]
-    z = X[:, 0] + 0.1 * (X[:, 1] - 50) + rng.randn(n) * 0.3
-    if kind == "clf":
-        return X, (z > 0).astype(int)
-    return X, z
-
-
-def _params(est):
-    return list(est.coefs_) + list(est.intercepts_)
-
-
-def _assert_close_params(a, b, atol=1e-10):
-    pa, pb = _params(a), _params(b)
-    assert len(pa) == len(pb)
-    for x, z in zip(pa, pb):
-        np.testing.assert_allclose(x, z, rtol=0, atol=atol)
+from _helpers import (
+    OURS,
+    SKLEARN,
+    assert_weights_close,
+    each_kind,
+    first_partial_fit_kwargs,
+    needs_sklearn_1_7,
+    unscaled_data,
+    weights,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -57,14 +45,14 @@ def _quiet_convergence():
 # ------------------------------------------------------------------ Pipeline
 
 
-@pytest.mark.parametrize("kind", ["clf", "reg"])
+@each_kind
 def test_pipeline_matches_sklearn(kind):
-    X, y = _data(kind)
+    X, y = unscaled_data(kind)
     params = dict(hidden_layer_sizes=(6,), random_state=0, max_iter=20,
                   batch_size=10, learning_rate_init=0.01)
     ours = make_pipeline(StandardScaler(), OURS[kind](**params)).fit(X, y)
     theirs = make_pipeline(StandardScaler(), SKLEARN[kind](**params)).fit(X, y)
-    _assert_close_params(ours[-1], theirs[-1])
+    assert_weights_close(ours[-1], theirs[-1])
     if kind == "clf":
         np.testing.assert_array_equal(ours.predict(X), theirs.predict(X))
         np.testing.assert_allclose(ours.predict_proba(X), theirs.predict_proba(X),
@@ -79,9 +67,9 @@ def test_pipeline_matches_sklearn(kind):
 # -------------------------------------------------------------- GridSearchCV
 
 
-@pytest.mark.parametrize("kind", ["clf", "reg"])
+@each_kind
 def test_grid_search_matches_sklearn(kind):
-    X, y = _data(kind)
+    X, y = unscaled_data(kind)
     X = StandardScaler().fit_transform(X)
     grid = {"hidden_layer_sizes": [(3,), (6,)], "alpha": [1e-4, 1.0]}
     base = dict(solver="lbfgs", max_iter=30, random_state=0)
@@ -100,9 +88,9 @@ def test_grid_search_matches_sklearn(kind):
 # ------------------------------------------------------------ cross_validate
 
 
-@pytest.mark.parametrize("kind", ["clf", "reg"])
+@each_kind
 def test_cross_validate_matches_sklearn(kind):
-    X, y = _data(kind)
+    X, y = unscaled_data(kind)
     X = StandardScaler().fit_transform(X)
     params = dict(hidden_layer_sizes=(5,), solver="adam", random_state=0,
                   max_iter=15, batch_size=10, learning_rate_init=0.02)
@@ -112,47 +100,63 @@ def test_cross_validate_matches_sklearn(kind):
     np.testing.assert_allclose(ours["test_score"], theirs["test_score"], atol=1e-10)
     assert len(ours["estimator"]) == 3
     for a, b in zip(ours["estimator"], theirs["estimator"]):
-        _assert_close_params(a, b)
+        assert_weights_close(a, b)
 
 
 # --------------------------------------------------------------------- clone
 
 
-@pytest.mark.parametrize("kind", ["clf", "reg"])
+@each_kind
 def test_clone_is_unfitted_with_same_params(kind):
-    X, y = _data(kind)
+    X, y = unscaled_data(kind)
     est = OURS[kind](hidden_layer_sizes=(4, 3), alpha=0.5, solver="sgd",
                      momentum=0.5, max_iter=3, random_state=7).fit(X, y)
     copy = clone(est)
     assert copy is not est
     assert copy.get_params() == est.get_params()
-    assert set(copy.get_params()) == set(SKLEARN[kind]().get_params())
+    assert set(SKLEARN[kind]().get_params()) <= set(copy.get_params())
     assert not hasattr(copy, "coefs_")
     assert not hasattr(copy, "n_iter_")
     with pytest.raises(NotFittedError):
         copy.predict(X)
     # Refitting the clone reproduces the original.
     copy.fit(X, y)
-    for a, b in zip(_params(est), _params(copy)):
+    for a, b in zip(weights(est), weights(copy)):
         np.testing.assert_array_equal(a, b)
 
 
-@pytest.mark.parametrize("kind", ["clf", "reg"])
+@needs_sklearn_1_7
+@each_kind
 def test_default_params_match_sklearn(kind):
-    assert OURS[kind]().get_params() == SKLEARN[kind]().get_params()
+    """scikit-learn's parameters, in its order and with its defaults, then
+    our extra options, keyword-only, whose defaults reproduce its behaviour."""
+    ours = inspect.signature(OURS[kind]).parameters
+    theirs = inspect.signature(SKLEARN[kind]).parameters
+    assert list(ours)[: len(theirs)] == list(theirs)
+    for name, param in theirs.items():
+        assert ours[name].default == param.default and ours[name].kind == param.kind
+    extras = {name: ours[name].default for name in list(ours)[len(theirs):]}
+    assert extras == EXTRA_DEFAULTS[kind]
+    assert all(ours[name].kind == inspect.Parameter.KEYWORD_ONLY for name in extras)
+
+
+EXTRA_DEFAULTS = {
+    "clf": {"class_weight": None, "dropout": 0.0, "scoring": None},
+    "reg": {"huber_delta": 1.0, "dropout": 0.0, "scoring": None},
+}
 
 
 # -------------------------------------------------------------------- pickle
 
 
 @pytest.mark.parametrize("solver", ["sgd", "adam"])
-@pytest.mark.parametrize("kind", ["clf", "reg"])
+@each_kind
 def test_pickle_round_trip_then_partial_fit(kind, solver):
-    X, y = _data(kind)
+    X, y = unscaled_data(kind)
     X = StandardScaler().fit_transform(X)
     params = dict(hidden_layer_sizes=(5,), solver=solver, random_state=0,
                   batch_size=7, learning_rate_init=0.02)
-    extra = {"classes": np.unique(y)} if kind == "clf" else {}
+    extra = first_partial_fit_kwargs(kind, y)
     est = OURS[kind](**params)
     est.partial_fit(X, y, **extra)
     est.partial_fit(X, y)
@@ -165,7 +169,7 @@ def test_pickle_round_trip_then_partial_fit(kind, solver):
     for _ in range(2):
         est.partial_fit(X, y)
         restored.partial_fit(X, y)
-    for a, b in zip(_params(est), _params(restored)):
+    for a, b in zip(weights(est), weights(restored)):
         np.testing.assert_array_equal(a, b)
     np.testing.assert_array_equal(est.loss_curve_, restored.loss_curve_)
     assert (est.n_iter_, est.t_) == (restored.n_iter_, restored.t_) == (1, 4 * len(X))
@@ -195,9 +199,9 @@ def _outcome(fn):
     return ("warn" if cats else "ok", cats)
 
 
-@pytest.mark.parametrize("kind", ["clf", "reg"])
+@each_kind
 def test_dataframe_feature_names_like_sklearn(kind):
-    X, y = _data(kind)
+    X, y = unscaled_data(kind)
     names = ["a", "b", "c", "d"]
     df = _frame(X, names)
     params = dict(hidden_layer_sizes=(3,), max_iter=3, random_state=0)
@@ -221,9 +225,9 @@ def test_dataframe_feature_names_like_sklearn(kind):
     assert outcomes["ndarray"] == ("warn", ["UserWarning"])
 
 
-@pytest.mark.parametrize("kind", ["clf", "reg"])
+@each_kind
 def test_fitted_on_array_predict_on_dataframe_like_sklearn(kind):
-    X, y = _data(kind)
+    X, y = unscaled_data(kind)
     params = dict(hidden_layer_sizes=(3,), max_iter=3, random_state=0)
     ours = OURS[kind](**params).fit(X, y)
     theirs = SKLEARN[kind](**params).fit(X, y)
@@ -244,7 +248,7 @@ def test_fitted_on_array_predict_on_dataframe_like_sklearn(kind):
     np.array([-1, 1]),
 ])
 def test_string_and_negative_labels(labels):
-    X, _ = _data("clf", n=60)
+    X, _ = unscaled_data("clf", n=60)
     X = StandardScaler().fit_transform(X)
     # Label by rank of the first feature: len(labels) equal-sized groups.
     y = labels[np.argsort(np.argsort(X[:, 0])) * len(labels) // len(X)]
@@ -272,9 +276,9 @@ def test_string_and_negative_labels(labels):
 
 
 @pytest.mark.parametrize("with_weight", [False, True])
-@pytest.mark.parametrize("kind", ["clf", "reg"])
+@each_kind
 def test_score_is_accuracy_or_r2(kind, with_weight):
-    X, y = _data(kind)
+    X, y = unscaled_data(kind)
     X = StandardScaler().fit_transform(X)
     est = OURS[kind](hidden_layer_sizes=(4,), max_iter=10, random_state=0).fit(X, y)
     w = np.random.RandomState(1).rand(len(X)) if with_weight else None

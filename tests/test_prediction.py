@@ -2,21 +2,15 @@
 memory of a large prediction is the output plus one chunk's workspace."""
 
 import tracemalloc
-import warnings
 
 import numpy as np
 import pytest
 from sklearn import config_context
-from sklearn.exceptions import ConvergenceWarning
 
 from sklearn_mbnet import MLPClassifier, MLPRegressor
 from sklearn_mbnet._network import CHUNK_BYTES
 
-
-def _fitted(est, X, y):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        return est.fit(X, y)
+from _helpers import fit_quiet
 
 
 @pytest.fixture(scope="module")
@@ -24,7 +18,8 @@ def classifier():
     rng = np.random.RandomState(0)
     X = rng.randn(300, 20)
     y = np.digitize(X[:, 0] + X[:, 1], [-1, 0, 1])
-    return _fitted(MLPClassifier(hidden_layer_sizes=(30,), max_iter=5, random_state=0), X, y)
+    clf = MLPClassifier(hidden_layer_sizes=(30,), max_iter=5, random_state=0)
+    return fit_quiet(clf, X, y)
 
 
 @pytest.mark.parametrize("method", ["predict", "predict_proba", "predict_log_proba"])
@@ -56,8 +51,8 @@ def test_prediction_memory_is_output_plus_one_chunk(input_dtype):
     """A float64 model given float32 rows casts one chunk at a time, never
     the whole input (which alone would be 200,000 x 100 x 8 = 160 MB)."""
     rng = np.random.RandomState(0)
-    est = _fitted(MLPRegressor(hidden_layer_sizes=(64,), max_iter=2, random_state=0),
-                  rng.randn(200, 100), rng.randn(200))
+    est = fit_quiet(MLPRegressor(hidden_layer_sizes=(64,), max_iter=2, random_state=0),
+                    rng.randn(200, 100), rng.randn(200))
     X = rng.randn(200_000, 100).astype(input_dtype)
     extra, pred = _extra_peak_bytes(lambda: est.predict(X))
     assert pred.shape == (200_000,) and pred.dtype == np.float64
@@ -73,8 +68,8 @@ def test_label_prediction_never_holds_all_probabilities():
     exceed the bound below."""
     rng = np.random.RandomState(0)
     X_train = rng.randn(300, 20)
-    est = _fitted(MLPClassifier(hidden_layer_sizes=(16,), max_iter=2, random_state=0),
-                  X_train, rng.randint(0, 10, 300))
+    est = fit_quiet(MLPClassifier(hidden_layer_sizes=(16,), max_iter=2, random_state=0),
+                    X_train, rng.randint(0, 10, 300))
     X = rng.randn(200_000, 20)
     extra, labels = _extra_peak_bytes(lambda: est.predict(X))
     assert labels.shape == (200_000,)

@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from sklearn.base import clone
-from sklearn.exceptions import ConvergenceWarning, NotFittedError
+from sklearn.exceptions import NotFittedError
 
 import sklearn_mbnet
 from sklearn_mbnet import MLPClassifier, MLPRegressor
@@ -36,30 +36,20 @@ from sklearn_mbnet._training import Trainer
 from sklearn_mbnet.layers import ACTIVATIONS
 from sklearn_mbnet.losses import LOSSES
 
-OURS = {"clf": MLPClassifier, "reg": MLPRegressor}
+from _helpers import (
+    KINDS,
+    OURS,
+    each_kind,
+    first_partial_fit_kwargs,
+    fit_quiet,
+    standard_normal_data,
+    weights_bytes,
+)
+
 RAISE = dict(over="raise", divide="raise", invalid="raise")
 # The input bound of the numerical-safety rule: 1e150 for float64, about
 # sqrt(largest float) / 1e4. The same rule for float32 gives 1e15.
 INPUT_BOUND = {np.float64: 1e150, np.float32: 1e15}
-
-
-def _data(kind, n=60, d=4, seed=0):
-    rng = np.random.RandomState(seed)
-    X = rng.randn(n, d)
-    score = X[:, 0] - X[:, 1] + 0.3 * rng.randn(n)
-    if kind == "clf":
-        return X, np.digitize(score, [-0.5, 0.5])  # three classes
-    return X, score
-
-
-def _fit_quiet(est, *args, **kwargs):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        return est.fit(*args, **kwargs)
-
-
-def _params_bytes(est):
-    return b"".join(p.tobytes() for p in [*est.coefs_, *est.intercepts_])
 
 
 def _snapshot(est):
@@ -67,14 +57,14 @@ def _snapshot(est):
     opt = est._optimizer
     opt_arrays = {} if opt is None else {
         k: v.tobytes() for k, v in vars(opt).items() if isinstance(v, np.ndarray)}
-    return (_params_bytes(est), est.n_iter_, est.t_, list(est.loss_curve_),
+    return (weights_bytes(est), est.n_iter_, est.t_, list(est.loss_curve_),
             opt_arrays, est._rng.get_state()[1].tobytes())
 
 
 # ================================================== 1. numerical safety
 
 
-def _targets(loss_name, n, n_out, rng, dtype):
+def _targets_up_to_1e4(loss_name, n, n_out, rng, dtype):
     if loss_name == "log_loss":
         return np.eye(n_out, dtype=dtype)[rng.randint(n_out, size=n)]
     if loss_name == "binary_log_loss":
@@ -98,7 +88,7 @@ def test_no_floating_point_error_for_inputs_up_to_bound(activation, loss_name, d
     for seed, hidden, n in itertools.product(range(3), [(), (6,), (4, 3)], [1, 7, 64]):
         rng = np.random.RandomState(seed)
         X = _large_inputs(rng, n, 5, INPUT_BOUND[dtype], dtype)
-        Y = _targets(loss_name, n, 3, rng, dtype)
+        Y = _targets_up_to_1e4(loss_name, n, 3, rng, dtype)
         w = rng.uniform(0.5, 2.0, size=n).astype(dtype) if seed == 1 else None
         net = Network([5, *hidden, 3], activation, dtype)
         net.init_glorot(rng)
@@ -118,11 +108,11 @@ def _log_link(loss):
 
 
 def _fitted(kind, **params):
-    X, y = _data(kind)
+    X, y = standard_normal_data(kind)
     if params.get("loss") == "poisson":
         y = np.abs(y)
     params = {"hidden_layer_sizes": (5,), "max_iter": 20, "random_state": 0, **params}
-    return _fit_quiet(OURS[kind](**params), X, y), X
+    return fit_quiet(OURS[kind](**params), X, y), X
 
 
 ESTIMATOR_CASES = [
@@ -169,7 +159,7 @@ def test_raw_outputs_of_1e4_are_safe(loss_name, dtype):
     loss = LOSSES[loss_name]()
     rng = np.random.RandomState(0)
     X = rng.randn(6, 3).astype(dtype)
-    Y = _targets(loss_name, 6, 3, rng, dtype)
+    Y = _targets_up_to_1e4(loss_name, 6, 3, rng, dtype)
     net = Network([3, 4, 3], "tanh", dtype)
     net.init_glorot(rng)
     net.coefs[-1][...] = 0
@@ -187,11 +177,11 @@ def test_raw_outputs_of_1e4_are_safe(loss_name, dtype):
 
 @pytest.mark.parametrize("y_kind", ["binary", "multiclass", "multilabel"])
 def test_predict_log_proba_finite_and_consistent_at_saturation(y_kind):
-    X, y = _data("clf")
+    X, y = standard_normal_data("clf")
     Y = {"binary": y > 0, "multiclass": y,
          "multilabel": np.c_[y > 0, y > 1, X[:, 2] > 0].astype(int)}[y_kind]
-    est = _fit_quiet(MLPClassifier(hidden_layer_sizes=(5,), max_iter=10, random_state=0),
-                     X, Y)
+    est = fit_quiet(MLPClassifier(hidden_layer_sizes=(5,), max_iter=10, random_state=0),
+                    X, Y)
     n_out = est.intercepts_[-1].size
     est.coefs_[-1][...] = 0
     est.intercepts_[-1][...] = np.resize([1e4, -1e4, 0.0], n_out)
@@ -207,7 +197,7 @@ def test_predict_log_proba_finite_and_consistent_at_saturation(y_kind):
 
 @pytest.mark.parametrize("solver", ["sgd", "adam", "lbfgs"])
 def test_poisson_rejects_negative_targets(solver):
-    X, y = _data("reg")
+    X, y = standard_normal_data("reg")
     y = np.abs(y)
     y_bad = y.copy()
     y_bad[7] = -0.5
@@ -216,7 +206,7 @@ def test_poisson_rejects_negative_targets(solver):
         est.fit(X, y_bad)
     with pytest.raises(NotFittedError):
         est.predict(X)
-    _fit_quiet(est.set_params(warm_start=True), X, y)
+    fit_quiet(est.set_params(warm_start=True), X, y)
     before = est.coefs_[0].copy()
     with pytest.raises(ValueError, match="minimum of -0.5"):
         est.fit(X, y_bad)
@@ -225,7 +215,7 @@ def test_poisson_rejects_negative_targets(solver):
             est.partial_fit(X, y_bad)
     np.testing.assert_array_equal(est.coefs_[0], before)
     # The squared error accepts the same targets (the oracle: same data fits).
-    _fit_quiet(MLPRegressor(solver=solver, max_iter=3, random_state=0), X, y_bad)
+    fit_quiet(MLPRegressor(solver=solver, max_iter=3, random_state=0), X, y_bad)
 
 
 # ----------------------------------------------------------- divergence
@@ -234,7 +224,7 @@ DIVERGED = r"Training diverged: .* learning_rate_init \(now .*scale the input fe
 
 
 def test_divergence_error_names_learning_rate_and_scaling():
-    X, y = _data("reg")
+    X, y = standard_normal_data("reg")
     est = MLPRegressor(hidden_layer_sizes=(5,), solver="sgd", learning_rate_init=1e3,
                        max_iter=20, random_state=0)
     with warnings.catch_warnings():
@@ -249,7 +239,7 @@ def test_divergence_error_names_learning_rate_and_scaling():
 
 
 def test_lbfgs_divergence_is_an_error_and_leaves_estimator_unfitted():
-    X, y = _data("reg")
+    X, y = standard_normal_data("reg")
     est = MLPRegressor(hidden_layer_sizes=(5,), solver="lbfgs", max_iter=5, random_state=0)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
@@ -261,8 +251,8 @@ def test_lbfgs_divergence_is_an_error_and_leaves_estimator_unfitted():
 
 def _twins(kind, **params):
     """Two estimators with the same history: one partial_fit each."""
-    X, y = _data(kind)
-    extra = {"classes": np.unique(y)} if kind == "clf" else {}
+    X, y = standard_normal_data(kind)
+    extra = first_partial_fit_kwargs(kind, y)
     pair = []
     for _ in range(2):
         est = OURS[kind](hidden_layer_sizes=(5,), random_state=0, **params)
@@ -272,7 +262,7 @@ def _twins(kind, **params):
 
 
 @pytest.mark.parametrize("solver", ["sgd", "adam"])
-@pytest.mark.parametrize("kind", ["clf", "reg"])
+@each_kind
 def test_diverging_partial_fit_restores_previous_state(kind, solver):
     """The twin that never saw the failing call is the oracle, bit for bit:
     weights, optimizer state, counters and the random stream are restored."""
@@ -292,7 +282,7 @@ def test_diverging_partial_fit_restores_previous_state(kind, solver):
     np.testing.assert_array_equal(est.predict(X), twin.predict(X))
 
 
-@pytest.mark.parametrize("kind", ["clf", "reg"])
+@each_kind
 def test_diverging_warm_start_fit_restores_previous_state(kind):
     X, y, (est, twin) = _twins(kind, solver="sgd", warm_start=True, max_iter=3)
     before = _snapshot(est)
@@ -302,8 +292,8 @@ def test_diverging_warm_start_fit_restores_previous_state(kind):
             est.set_params(learning_rate_init=1e8).fit(X * 1e100, y)
     assert _snapshot(est) == before
     est.set_params(learning_rate_init=0.001)
-    _fit_quiet(est, X, y)
-    _fit_quiet(twin, X, y)
+    fit_quiet(est, X, y)
+    fit_quiet(twin, X, y)
     assert _snapshot(est) == _snapshot(twin)
 
 
@@ -318,13 +308,13 @@ def test_divergence_seen_only_in_the_output_is_caught():
         loss="poisson", hidden_layer_sizes=(4, 1), activation="identity", solver="lbfgs",
         alpha=0.0, learning_rate_init=3.375, max_iter=4, shuffle=False, momentum=0.0,
         random_state=2**32 - 1, warm_start=True, max_fun=7)
-    _fit_quiet(est, X, y)
-    before = _params_bytes(est)
+    fit_quiet(est, X, y)
+    before = weights_bytes(est)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # NumPy's overflow warnings
         with pytest.raises(ValueError, match="the network's output became non-finite"):
-            _fit_quiet(est.set_params(solver="sgd"), X, y)
-    assert _params_bytes(est) == before
+            fit_quiet(est.set_params(solver="sgd"), X, y)
+    assert weights_bytes(est) == before
     assert np.isfinite(est.predict(X)).all()
 
 
@@ -333,7 +323,7 @@ def test_non_finite_weights_with_finite_loss_are_caught(monkeypatch):
     after it). Without that term, one huge last step leaves inf weights
     behind a finite loss: the fit must still fail."""
     monkeypatch.setattr(Objective, "penalty", lambda *args: 0.0)
-    X, y = _data("reg")
+    X, y = standard_normal_data("reg")
     est = MLPRegressor(hidden_layer_sizes=(5,), solver="sgd", momentum=0.0, alpha=0.0,
                        learning_rate_init=1e300, max_iter=1, batch_size=len(X),
                        shuffle=False, random_state=0)
@@ -347,7 +337,7 @@ def test_non_finite_weights_with_finite_loss_are_caught(monkeypatch):
 
 def test_assigned_weights_must_be_finite():
     est, X = _fitted("reg")
-    before = _params_bytes(est)
+    before = weights_bytes(est)
     good = list(est.coefs_), list(est.intercepts_)
     bad = [c.copy() for c in est.coefs_]
     bad[0][0, 0] = np.nan
@@ -361,24 +351,24 @@ def test_assigned_weights_must_be_finite():
     with pytest.raises(ValueError, match="intercepts_ must be finite"):
         est.predict(X)
     est.intercepts_ = good[1]
-    assert _params_bytes(est) == before
+    assert weights_bytes(est) == before
     assert np.isfinite(est.predict(X)).all()
 
 
 # ================================================== 2. determinism and safety
 
-SOLVER_KIND = list(itertools.product(["clf", "reg"], ["sgd", "adam", "lbfgs"]))
+SOLVER_KIND = list(itertools.product(KINDS, ["sgd", "adam", "lbfgs"]))
 
 
 def _reference_fit(kind, solver):
-    X, y = _data(kind, n=80)
-    return _fit_quiet(OURS[kind](hidden_layer_sizes=(6, 4), solver=solver, max_iter=15,
-                                 batch_size=16, random_state=42), X, y), X
+    X, y = standard_normal_data(kind, n=80)
+    return fit_quiet(OURS[kind](hidden_layer_sizes=(6, 4), solver=solver, max_iter=15,
+                                batch_size=16, random_state=42), X, y), X
 
 
 def _fingerprints():
     """sha256 of the weights of each reference fit (also run in a subprocess)."""
-    return {f"{k}-{s}": hashlib.sha256(_params_bytes(_reference_fit(k, s)[0])).hexdigest()
+    return {f"{k}-{s}": hashlib.sha256(weights_bytes(_reference_fit(k, s)[0])).hexdigest()
             for k, s in SOLVER_KIND}
 
 
@@ -386,19 +376,20 @@ def _fingerprints():
 def test_same_random_state_gives_bit_identical_fits(kind, solver):
     a, X = _reference_fit(kind, solver)
     b, _ = _reference_fit(kind, solver)
-    assert _params_bytes(a) == _params_bytes(b)
+    assert weights_bytes(a) == weights_bytes(b)
     assert getattr(a, "loss_curve_", None) == getattr(b, "loss_curve_", None)
     # A different seed is a different fit: the comparison can fail.
-    X, y = _data(kind, n=80)
-    c = _fit_quiet(clone(a).set_params(random_state=43), X, y)
-    assert _params_bytes(c) != _params_bytes(a)
+    X, y = standard_normal_data(kind, n=80)
+    c = fit_quiet(clone(a).set_params(random_state=43), X, y)
+    assert weights_bytes(c) != weights_bytes(a)
 
 
 def test_same_random_state_bit_identical_across_processes():
     here = _fingerprints()
     root = str(Path(sklearn_mbnet.__file__).resolve().parents[1])
-    env = dict(os.environ, PYTHONHASHSEED="12345",
-               PYTHONPATH=os.pathsep.join([root, os.environ.get("PYTHONPATH", "")]))
+    tests = str(Path(__file__).resolve().parent)  # for ``_helpers``
+    env = dict(os.environ, PYTHONHASHSEED="12345", PYTHONPATH=os.pathsep.join(
+        [root, tests, os.environ.get("PYTHONPATH", "")]))
     code = ("import runpy; ns = runpy.run_path(%r); "
             "print(repr(ns['_fingerprints']()))" % __file__)
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
@@ -409,23 +400,23 @@ def test_same_random_state_bit_identical_across_processes():
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("kind, solver", SOLVER_KIND)
 def test_pickle_round_trip_gives_bit_identical_predictions(kind, solver, dtype):
-    X, y = _data(kind)
+    X, y = standard_normal_data(kind)
     X = X.astype(dtype)
-    est = _fit_quiet(OURS[kind](hidden_layer_sizes=(5,), solver=solver, max_iter=10,
-                                random_state=0), X, y)
+    est = fit_quiet(OURS[kind](hidden_layer_sizes=(5,), solver=solver, max_iter=10,
+                               random_state=0), X, y)
     restored = pickle.loads(pickle.dumps(est))
     methods = ["predict", "predict_proba", "predict_log_proba"] if kind == "clf" else [
         "predict"]
     for method in methods:
         ours, theirs = getattr(est, method)(X), getattr(restored, method)(X)
         assert ours.dtype == theirs.dtype and ours.tobytes() == theirs.tobytes()
-    assert _params_bytes(restored) == _params_bytes(est)
+    assert weights_bytes(restored) == weights_bytes(est)
 
 
 @pytest.mark.parametrize("kind, solver", SOLVER_KIND)
 def test_clone_gives_unfitted_copy(kind, solver):
     est, X = _reference_fit(kind, solver)
-    fitted = _params_bytes(est)
+    fitted = weights_bytes(est)
     copy = clone(est)
     assert copy is not est
     with pytest.raises(NotFittedError):
@@ -433,12 +424,12 @@ def test_clone_gives_unfitted_copy(kind, solver):
     assert not any(k.endswith("_") and not k.startswith("_") for k in vars(copy))
     assert repr(copy.get_params()) == repr(est.get_params())
     # Refitting the clone reproduces the original; the original is untouched.
-    X, y = _data(kind, n=80)
-    assert _params_bytes(_fit_quiet(copy, X, y)) == fitted
-    assert _params_bytes(est) == fitted
+    X, y = standard_normal_data(kind, n=80)
+    assert weights_bytes(fit_quiet(copy, X, y)) == fitted
+    assert weights_bytes(est) == fitted
 
 
-@pytest.mark.parametrize("kind", ["clf", "reg"])
+@each_kind
 def test_predict_from_8_threads_equals_serial(kind):
     est, _ = _fitted(kind, hidden_layer_sizes=(64, 32))
     rng = np.random.RandomState(1)
@@ -512,7 +503,7 @@ def _interrupt_at(est, batch):
     return wrappers
 
 
-INTERRUPT_CASES = list(itertools.product(["clf", "reg"], ["sgd", "adam"], [False, True]))
+INTERRUPT_CASES = list(itertools.product(KINDS, ["sgd", "adam"], [False, True]))
 
 
 @pytest.mark.parametrize("kind, solver, early_stopping", INTERRUPT_CASES)
@@ -520,25 +511,27 @@ def test_keyboard_interrupt_between_epochs_keeps_finished_epochs(kind, solver,
                                                                  early_stopping):
     """Interrupted before the first batch of epoch 3: the oracle is the same
     fit with max_iter=2, bit for bit."""
-    X, y = _data(kind, n=60)
+    X, y = standard_normal_data(kind, n=60)
     params = dict(hidden_layer_sizes=(5,), solver=solver, batch_size=10, random_state=0,
                   early_stopping=early_stopping, validation_fraction=0.2,
                   n_iter_no_change=50)
-    n_batches = 5 if early_stopping else 6  # 48 or 60 training rows
+    # Loss evaluations per epoch: one per batch of the 48 or 60 training
+    # rows, and with early stopping one more for the validation loss.
+    per_epoch = 5 + 1 if early_stopping else 6
     est = OURS[kind](max_iter=10, **params)
-    wrappers = _interrupt_at(est, 2 * n_batches + 1)
+    wrappers = _interrupt_at(est, 2 * per_epoch + 1)
     _fit_interrupted(est, X, y)
-    assert wrappers[0].calls == 2 * n_batches + 1
-    ref = _fit_quiet(OURS[kind](max_iter=2, **params), X, y)
+    assert wrappers[0].calls == 2 * per_epoch + 1
+    ref = fit_quiet(OURS[kind](max_iter=2, **params), X, y)
     assert est.n_iter_ == 2 and est.loss_curve_ == ref.loss_curve_
-    assert _params_bytes(est) == _params_bytes(ref)
+    assert weights_bytes(est) == weights_bytes(ref)
     np.testing.assert_array_equal(est.predict(X), ref.predict(X))
 
 
 @pytest.mark.parametrize("kind, solver, early_stopping", INTERRUPT_CASES)
 def test_keyboard_interrupt_mid_epoch_leaves_usable_estimator(kind, solver,
                                                               early_stopping):
-    X, y = _data(kind, n=60)
+    X, y = standard_normal_data(kind, n=60)
     est = OURS[kind](hidden_layer_sizes=(5,), solver=solver, batch_size=10, max_iter=10,
                      random_state=0, early_stopping=early_stopping,
                      validation_fraction=0.2)
@@ -557,20 +550,20 @@ def test_keyboard_interrupt_mid_epoch_leaves_usable_estimator(kind, solver,
     del est._loss
     est.set_params(early_stopping=False).partial_fit(X, y)
     assert est.n_iter_ == 1 and len(est.loss_curve_) == 2
-    _fit_quiet(est.set_params(early_stopping=early_stopping), X, y)
+    fit_quiet(est.set_params(early_stopping=early_stopping), X, y)
 
 
 def test_keyboard_interrupt_in_lbfgs_propagates_and_restores_state():
     """L-BFGS runs in scipy, which cannot be resumed: the interrupt reaches
     the caller, and the estimator is as it was before the call."""
-    X, y = _data("reg")
-    est = _fit_quiet(MLPRegressor(hidden_layer_sizes=(5,), solver="lbfgs", max_iter=5,
-                                  random_state=0, warm_start=True), X, y)
-    before = _params_bytes(est), est.n_iter_, est.loss_
+    X, y = standard_normal_data("reg")
+    est = fit_quiet(MLPRegressor(hidden_layer_sizes=(5,), solver="lbfgs", max_iter=5,
+                                 random_state=0, warm_start=True), X, y)
+    before = weights_bytes(est), est.n_iter_, est.loss_
     _interrupt_at(est, 3)
     with pytest.raises(KeyboardInterrupt):
         est.fit(X, y)
-    assert (_params_bytes(est), est.n_iter_, est.loss_) == before
+    assert (weights_bytes(est), est.n_iter_, est.loss_) == before
     fresh = MLPRegressor(hidden_layer_sizes=(5,), solver="lbfgs", random_state=0)
     _interrupt_at(fresh, 2)
     with pytest.raises(KeyboardInterrupt):

@@ -56,9 +56,10 @@ def _cells(row):
     return [cell.strip() for cell in row.split("|")]
 
 
-def _list_table(rows):
+def list_table(rows, css_class="benchmark-table"):
+    """A ``list-table`` directive (reST lines) of markdown cells, header first."""
     out = ["", ".. list-table::", "   :header-rows: 1",
-           "   :class: benchmark-table", ""]
+           f"   :class: {css_class}", ""]
     for row in rows:
         for j, cell in enumerate(row):
             marker = "   * -" if j == 0 else "     -"
@@ -81,7 +82,7 @@ def markdown_to_rst(text):
     def flush_table():
         rows = [_cells(r) for r in table if not _TABLE_RULE.match(r)]
         if rows:
-            out.extend(_list_table(rows))
+            out.extend(list_table(rows))
         table.clear()
 
     for line in text.splitlines():
@@ -106,6 +107,19 @@ def markdown_to_rst(text):
     return out
 
 
+def read_report(directive):
+    """``(path relative to the source, text)`` of the report a directive
+    names; the page is rebuilt when the file changes."""
+    env = directive.env
+    rel_path, path = env.relfn2path(directive.arguments[0], env.docname)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise directive.error(f"cannot read the benchmark report {rel_path}: {exc}")
+    env.note_dependency(rel_path)
+    return rel_path, text
+
+
 class BenchmarkReport(SphinxDirective):
     """Render a markdown benchmark report; the path is relative to the page."""
 
@@ -113,12 +127,7 @@ class BenchmarkReport(SphinxDirective):
     has_content = False
 
     def run(self):
-        rel_path, path = self.env.relfn2path(self.arguments[0], self.env.docname)
-        try:
-            text = Path(path).read_text(encoding="utf-8")
-        except OSError as exc:
-            raise self.error(f"cannot read the benchmark report {rel_path}: {exc}")
-        self.env.note_dependency(rel_path)
+        rel_path, text = read_report(self)
         content = StringList(markdown_to_rst(text), source=f"{rel_path} (as reST)")
         container = nodes.container(classes=["benchmark-report"])
         self.state.nested_parse(content, 0, container)
