@@ -137,6 +137,8 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator):
         Y = self._encode_targets(y, first, incremental)
         if first:
             self._initialize(X.shape[1], Y.shape[1], X.dtype)
+        elif not hasattr(self, "_rng"):  # weights assigned to an unfitted estimator
+            self._start_counters()
         net = self._synced_network()
         self._check_compatible(net, Y.shape[1])
         net.set_dropout(self._dropout_rates(len(net.layer_units) - 2))
@@ -155,6 +157,7 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator):
 
     def _fit_stochastic(self, objective, data, y, incremental):
         """sgd/adam: the optimizer, history and trainer; then the epochs."""
+        n_epochs = 1 if incremental else self.max_iter
         kind = SGD if self.solver == "sgd" else Adam
         if not incremental or not isinstance(self._optimizer, kind):
             self._optimizer = self._make_optimizer(objective.network)
@@ -166,8 +169,7 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator):
             objective, self._optimizer, self._history,
             batch_size=self._batch_size(train.n_rows), shuffle=self.shuffle,
             rng=self._rng, tol=self.tol, n_iter_no_change=self.n_iter_no_change,
-            listeners=self._listeners(data, y, 1 if incremental else self.max_iter))
-        n_epochs = 1 if incremental else self.max_iter
+            listeners=self._listeners(data, y, n_epochs))
         try:
             exhausted = trainer.fit(train, n_epochs, validation, t=self.t_)
         except _training.Diverged as exc:
@@ -277,14 +279,19 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator):
     def _initialize(self, n_features, n_outputs, dtype):
         """Fresh network and bookkeeping for a first call to fit."""
         hidden = checks.hidden_layer_sizes(self.hidden_layer_sizes)
-        self._rng = check_random_state(self.random_state)
+        rng = check_random_state(self.random_state)
         net = Network([n_features, *hidden, n_outputs], self.activation, dtype)
-        net.init_glorot(self._rng)
+        net.init_glorot(rng)
         self._network = net
         self.coefs_, self.intercepts_ = list(net.coefs), list(net.intercepts)
         self.n_layers_ = len(hidden) + 2
         self.n_outputs_ = n_outputs
         self.out_activation_ = self._loss().out_activation
+        self._start_counters(rng)  # the stream goes on from the initial weights
+
+    def _start_counters(self, rng=None):
+        """The random stream, counters and solver state of a new fit."""
+        self._rng = check_random_state(self.random_state) if rng is None else rng
         self.n_iter_, self.t_ = 0, 0
         self._optimizer = self._history = None
 
