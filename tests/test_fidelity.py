@@ -440,3 +440,21 @@ def test_warnings_point_at_the_callers_line(solver):
         with pytest.warns(ConvergenceWarning) as record:
             model.fit(X, y)
         assert {w.filename for w in record} == {__file__}
+
+
+def test_partial_fit_continues_from_weights_given_to_an_unfitted_estimator():
+    """scikit-learn fails with AttributeError ('t_'); ours starts its counters."""
+    X = np.random.RandomState(0).normal(size=(30, 1))
+    y = 2 * X[:, 0]
+    outcomes = []
+    for est in _both("reg", hidden_layer_sizes=(3,), random_state=0):
+        est.coefs_ = [np.ones((1, 3)), np.ones((3, 1))]
+        est.intercepts_ = [np.zeros(3), np.zeros(1)]
+        est.n_layers_, est.n_outputs_, est.out_activation_ = 3, 1, "identity"
+        est.n_features_in_ = 1
+        outcomes.append(est)
+    with pytest.raises(AttributeError):
+        outcomes[0].partial_fit(X, y)
+    ours = outcomes[1].partial_fit(X, y)
+    assert (ours.n_iter_, ours.t_) == (1, 30)
+    assert not np.array_equal(ours.coefs_[0], np.ones((1, 3)))  # it trained
