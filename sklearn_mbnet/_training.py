@@ -73,7 +73,7 @@ class Validation:
                 predictions.append(self.decode(raw))
             losses[rows] = objective.loss.loss_gradient(batch.Y[rows], raw,
                                                         gradient_out=raw)[0]
-        loss = weighted_mean(losses, batch)
+        loss = float(weighted_mean(losses, batch))
         if self.score_is_loss:
             return -loss, loss
         return float(self.metric(self.y, np.concatenate(predictions),
@@ -158,7 +158,9 @@ class Trainer:
                 # a given random_state gives scikit-learn's sequence of batches.
                 order = order[self.rng.permutation(train.n_rows)]
             self.emit("epoch_begin", self)
-            self.loss = self.run_epoch(train, order if self.shuffle else None)
+            # A Python float (a weighted float32 mean is a numpy scalar): the
+            # history then holds immutable values that copy as themselves.
+            self.loss = float(self.run_epoch(train, order if self.shuffle else None))
             self.n_iter += 1
             self.t += train.n_rows
             if not self._end_epoch(validation):
