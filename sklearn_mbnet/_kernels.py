@@ -4,11 +4,11 @@ Layers, losses, optimizers and the trainer call the functions here for the
 work that a compiled extension (or, later, an array-API backend) can do
 faster; nothing else in the package calls BLAS or gathers rows itself.
 
-Every function writes into an ``out`` argument that the caller owns and
-returns it; no function modifies any other argument.
+In-place contracts: ``axpy`` and ``scal`` update their last argument (BLAS's
+y and x); ``matmul``, ``column_sums`` and ``row_sums`` write into ``out`` and
+return it; the gathers never modify their input.
 
-This module is the NumPy path; ``kernels_in_use()`` says which path is
-active.
+This module is the NumPy path, the only one so far.
 """
 
 import functools
@@ -17,17 +17,6 @@ import numpy as np
 from scipy import sparse
 from scipy.linalg import get_blas_funcs
 from sklearn import get_config
-
-
-def kernels_in_use():
-    """Name the active kernel path.
-
-    Returns
-    -------
-    path : str
-        ``'numpy'``: the NumPy path is the only one so far.
-    """
-    return "numpy"
 
 
 @functools.lru_cache(maxsize=None)
