@@ -26,6 +26,7 @@ from ._doc_links import DOC_LINK_MODULE, DOC_LINK_TEMPLATE, doc_link_url_params
 from ._history import History
 from ._callbacks import CallbackSupportMixin, SklearnCallbacks, wants_callbacks
 from ._listeners import listeners_for
+from .callbacks import user_listeners
 from ._network import Network
 from ._warn import warn
 from ._objective import Batch, Objective
@@ -79,6 +80,7 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator):
         "max_fun": [_AT_LEAST_ONE],
         "dropout": [Interval(Real, 0, 1, closed="left"), "array-like"],
         "scoring": [StrOptions({"loss"}), None],
+        "callbacks": [list, tuple, None],
     }
 
     def __init__(self, loss):
@@ -180,8 +182,10 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator):
 
     def _listeners(self, data, y, max_epochs):
         """What watches this fit: ``verbose``'s lines, scikit-learn's callbacks
-        (given the rows and labels as the user passed them)."""
+        (given the rows and labels as the user passed them), and the
+        ``callbacks`` parameter's."""
         listeners = listeners_for(self.verbose, self.solver, max_epochs)
+        listeners += user_listeners(self.callbacks)
         if wants_callbacks(self):
             metadata = (None if data.sample_weight is None
                         else {"sample_weight": data.sample_weight})

@@ -122,6 +122,15 @@ _DROPOUT_AND_SCORING = """\
         ``score`` (scikit-learn's rule); 'loss', the mean loss of the
         validation rows (``validation_scores_`` then holds minus that loss,
         as HistGradientBoosting's does).
+
+    callbacks : list of callbacks, default=None
+        Objects watching each fit, from :mod:`sklearn_mbnet.callbacks`
+        (:class:`~sklearn_mbnet.callbacks.EarlyStopping`,
+        :class:`~sklearn_mbnet.callbacks.Checkpoint`, ...) or your own with
+        any of the methods ``on_train_begin``, ``on_epoch_end``... that those
+        document. They work with every solver and every scikit-learn version;
+        scikit-learn's own callbacks (``set_callbacks``, scikit-learn 1.9+)
+        work beside them.
 """
 
 _CLASS_WEIGHT = """\

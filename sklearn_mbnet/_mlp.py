@@ -44,7 +44,7 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         momentum=0.9, nesterovs_momentum=True, early_stopping=False,
         validation_fraction=0.1, beta_1=0.9, beta_2=0.999, epsilon=1e-8,
         n_iter_no_change=10, max_fun=15000, class_weight=None, dropout=0.0,
-        scoring=None,
+        scoring=None, callbacks=None,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -72,6 +72,7 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         self.class_weight = class_weight
         self.dropout = dropout
         self.scoring = scoring
+        self.callbacks = callbacks
         super().__init__(loss="log_loss")  # not a parameter; scikit-learn's attribute
 
     @available_if(_check_stochastic)
@@ -270,7 +271,7 @@ class MLPRegressor(RegressorMixin, BaseMLP):
         warm_start=False, momentum=0.9, nesterovs_momentum=True,
         early_stopping=False, validation_fraction=0.1, beta_1=0.9, beta_2=0.999,
         epsilon=1e-8, n_iter_no_change=10, max_fun=15000, huber_delta=1.0,
-        dropout=0.0, scoring=None,
+        dropout=0.0, scoring=None, callbacks=None,
     ):
         self.loss = loss
         self.hidden_layer_sizes = hidden_layer_sizes
@@ -299,6 +300,7 @@ class MLPRegressor(RegressorMixin, BaseMLP):
         self.huber_delta = huber_delta
         self.dropout = dropout
         self.scoring = scoring
+        self.callbacks = callbacks
 
     @available_if(_check_stochastic)
     @_fit_context(prefer_skip_nested_validation=True)
