@@ -2,6 +2,7 @@
 
 from ._display import LossCurveDisplay
 from ._gradcheck import check_gradients
+from ._kernels import kernels_in_use
 from ._mlp import MLPClassifier, MLPRegressor
 from ._onnx import register_onnx, to_onnx  # onnx is imported only when they are called
 
@@ -11,6 +12,7 @@ __all__ = [
     "MLPClassifier",
     "MLPRegressor",
     "check_gradients",
+    "kernels_in_use",
     "register_onnx",
     "to_onnx",
     "__version__",

@@ -8,15 +8,57 @@ In-place contracts: ``axpy`` and ``scal`` update their last argument (BLAS's
 y and x); ``matmul``, ``column_sums`` and ``row_sums`` write into ``out`` and
 return it; the gathers never modify their input.
 
-This module is the NumPy path, the only one so far.
+Two paths: the compiled kernels of the optional C extension ``_ckernels``
+(built by ``pip install .`` when a C compiler works), and NumPy. The compiled
+path is used when it was built, unless the environment variable
+``SKLEARN_MBNET_KERNELS=off`` is set at import; :func:`kernels_in_use` says
+which path runs, :func:`use` switches for a block of code.
 """
 
+import contextlib
 import functools
+import os
 
 import numpy as np
 from scipy import sparse
 from scipy.linalg import get_blas_funcs
 from sklearn import get_config
+
+try:
+    from . import _ckernels
+except ImportError:  # not built: no compiler at install time
+    _ckernels = None
+
+_PATH = {"compiled": _ckernels is not None
+         and os.environ.get("SKLEARN_MBNET_KERNELS", "on").lower()
+         not in ("off", "0", "numpy", "false")}
+
+
+def kernels_in_use():
+    """Which numeric kernels run: ``'numpy'``, or ``'compiled-<variant>'``
+    with the CPU variant chosen at import (``baseline``, ``avx2``, ``avx512``).
+
+    The compiled kernels are an optional C extension built by ``pip install``
+    when a C compiler works; ``SKLEARN_MBNET_KERNELS=off`` in the environment
+    forces the NumPy path.
+    """
+    return f"compiled-{_ckernels.variant()}" if _PATH["compiled"] else "numpy"
+
+
+@contextlib.contextmanager
+def use(path):
+    """Run a block on the ``'numpy'`` or the ``'compiled'`` path (tests and
+    benchmarks compare the two in one process)."""
+    if path not in ("numpy", "compiled"):
+        raise ValueError(f"path must be 'numpy' or 'compiled', got {path!r}")
+    if path == "compiled" and _ckernels is None:
+        raise RuntimeError("the compiled kernels were not built")
+    before = _PATH["compiled"]
+    _PATH["compiled"] = path == "compiled"
+    try:
+        yield
+    finally:
+        _PATH["compiled"] = before
 
 
 @functools.lru_cache(maxsize=None)
