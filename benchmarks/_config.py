@@ -3,6 +3,7 @@
 import importlib
 from dataclasses import dataclass
 
+from _kernel_paths import compiled_available
 from _libraries import ALL_LIBS, BASELINE, BY_NAME, LIBRARIES, importable
 from _workloads import WORKLOADS
 
@@ -30,6 +31,12 @@ class RunConfig:
         Rows it predicts.
     floor, warmup, quick : bool
         ``--floor``, ``--warmup``, ``--quick``.
+    kernels : list of str
+        ``--kernels``, resolved: ``"on"``, ``"off"`` or both; empty when no
+        sklearn_mbnet library runs.
+    kernel_paths : dict of str to str
+        The kernel path (``"compiled"``, ``"numpy"``) of each sklearn_mbnet
+        library that runs.
     """
 
     rounds: int
@@ -43,6 +50,8 @@ class RunConfig:
     floor: bool
     warmup: bool
     quick: bool
+    kernels: list
+    kernel_paths: dict
 
 
 def parse_epochs(spec, quick):
@@ -100,7 +109,7 @@ def resolve_libs(only):
     ----------
     only : str or None
         ``--only``. None: every library, the optional ones only if they
-        import.
+        import, the always-NumPy one only as ``resolve_kernels`` adds it.
 
     Returns
     -------
@@ -109,8 +118,8 @@ def resolve_libs(only):
         import.
     """
     if only is None:
-        libs = [lib.name for lib in LIBRARIES
-                if not lib.optional or importable(lib.name)]
+        libs = [lib.name for lib in LIBRARIES if lib.kernels != "numpy"
+                and (not lib.optional or importable(lib.name))]
     else:
         requested = parse_list(only, ALL_LIBS, "--only")
         libs = [name for name in ALL_LIBS if name in requested]
@@ -124,6 +133,50 @@ def resolve_libs(only):
             raise SystemExit(f"cannot import {module} ({exc}); use --only {BASELINE} "
                              "to benchmark scikit-learn alone")
     return libs
+
+
+def resolve_kernels(spec, libs):
+    """Return ``--kernels`` resolved, the libraries to run and their paths.
+
+    Parameters
+    ----------
+    spec : str or None
+        ``--kernels``: ``on``, ``off`` or both, comma-separated. None: ``on``
+        if sklearn_mbnet chose its compiled kernels at import, else ``off``.
+    libs : list of str
+        The libraries ``--only`` selected.
+
+    Returns
+    -------
+    kernels : list of str
+        ``"on"``/``"off"``; empty if no sklearn_mbnet library runs.
+    libs : list of str
+        With the always-NumPy library added when both paths are asked for
+        and the chosen-path one runs; in ``LIBRARIES`` order.
+    paths : dict of str to str
+        ``"compiled"`` or ``"numpy"`` per sklearn_mbnet library in ``libs``.
+        ``SystemExit`` if ``on`` is asked for and the kernels are not built.
+    """
+    if not any(BY_NAME[name].kernels for name in libs):
+        return [], libs, {}
+    from sklearn_mbnet import kernels_in_use
+
+    if spec is None:
+        spec = "on" if kernels_in_use().startswith("compiled") else "off"
+    kernels = parse_list(spec, ("on", "off"), "--kernels")
+    if "on" in kernels and not compiled_available():
+        raise SystemExit("--kernels on: sklearn_mbnet's compiled kernels are not "
+                         "built (kernels_in_use() is 'numpy'); build them with "
+                         "`pip install -e .` and a working C compiler, or run "
+                         "with --kernels off")
+    if {"on", "off"} <= set(kernels) and any(BY_NAME[name].kernels == "chosen"
+                                             for name in libs):
+        libs = [lib.name for lib in LIBRARIES
+                if lib.name in libs or lib.kernels == "numpy"]
+    chosen = "compiled" if "on" in kernels else "numpy"
+    paths = {name: chosen if BY_NAME[name].kernels == "chosen" else "numpy"
+             for name in libs if BY_NAME[name].kernels}
+    return kernels, libs, paths
 
 
 def resolve_config(args):
@@ -145,10 +198,11 @@ def resolve_config(args):
         rows = QUICK_PREDICT_ROWS if args.quick else DEFAULT_PREDICT_ROWS
     if rounds < 1 or args.threads < 1 or rows < 1:
         raise SystemExit("--rounds, --threads and --predict-rows must be >= 1")
+    kernels, libs, paths = resolve_kernels(args.kernels, resolve_libs(args.only))
     return RunConfig(rounds=rounds, threads=args.threads, seed=args.seed,
                      epochs=parse_epochs(args.epochs, args.quick),
                      workloads=parse_list(args.workloads.upper(), tuple(WORKLOADS),
                                           "--workloads"),
-                     libs=resolve_libs(args.only), predict=args.predict,
-                     predict_rows=rows, floor=args.floor, warmup=args.warmup,
-                     quick=args.quick)
+                     libs=libs, predict=args.predict, predict_rows=rows,
+                     floor=args.floor, warmup=args.warmup, quick=args.quick,
+                     kernels=kernels, kernel_paths=paths)

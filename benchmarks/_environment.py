@@ -20,6 +20,8 @@ class Environment:
         Versions.
     sklearn_mbnet, sklearn_mbnet_path : str or None
         sklearn_mbnet's version and package directory, if it ran.
+    kernels_default : str or None
+        sklearn_mbnet's ``kernels_in_use()`` as imported, if it ran.
     torch : str or None
         PyTorch's version, if it ran.
     threads : int
@@ -37,6 +39,7 @@ class Environment:
     sklearn: str
     sklearn_mbnet: str | None
     sklearn_mbnet_path: str | None
+    kernels_default: str | None
     torch: str | None
     threads: int
     cpu_count: int
@@ -60,12 +63,13 @@ def environment(libs, threads):
     -------
     Environment
     """
-    mbnet_version = mbnet_path = torch_version = None
-    if "mbnet" in libs:
+    mbnet_version = mbnet_path = kernels = torch_version = None
+    if any(lib.startswith("mbnet") for lib in libs):
         import sklearn_mbnet
 
         mbnet_version = getattr(sklearn_mbnet, "__version__", "unknown")
         mbnet_path = os.path.dirname(os.path.abspath(sklearn_mbnet.__file__))
+        kernels = sklearn_mbnet.kernels_in_use()
     if "torch" in libs:
         import torch
 
@@ -73,6 +77,6 @@ def environment(libs, threads):
     pools = [{k: p.get(k) for k in ("internal_api", "num_threads", "version")}
              for p in threadpool_info()]
     return Environment(platform.python_version(), np.__version__, sklearn.__version__,
-                       mbnet_version, mbnet_path, torch_version, threads,
+                       mbnet_version, mbnet_path, kernels, torch_version, threads,
                        os.cpu_count(), platform.platform(), platform.machine(),
                        time.strftime("%Y-%m-%d %H:%M:%S"), pools)

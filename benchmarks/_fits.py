@@ -29,12 +29,16 @@ class FitResult:
     objective : float or None
         Mean data loss plus L2 term of the fitted weights, computed alike for
         every estimator (see ``objective``); None for PyTorch.
+    kernels : str or None
+        sklearn_mbnet's ``kernels_in_use()`` inside the fit, for an estimator
+        on a pinned kernel path (see ``_libraries.pin_kernels``); else None.
     """
 
     seconds: float
     loss: float
     n_iter: int
     objective: float | None = None
+    kernels: str | None = None
 
 
 def objective(est, X, y):
@@ -83,7 +87,8 @@ def time_estimator_fit(est, X, y):
         start = time.perf_counter()
         est.fit(X, y)
         seconds = time.perf_counter() - start
-    return FitResult(seconds, float(est.loss_), int(est.n_iter_), objective(est, X, y))
+    return FitResult(seconds, float(est.loss_), int(est.n_iter_), objective(est, X, y),
+                     getattr(est, "bench_kernels_", None))
 
 
 def _torch_model(torch, n_in, hidden, n_out, dtype):

@@ -8,6 +8,7 @@ columns and the chart's bars, so adding a library means adding one
 import importlib
 from dataclasses import dataclass
 
+from _kernel_paths import pinned_class
 from _workloads import BETAS, EPSILON, LEARNING_RATE
 
 
@@ -37,6 +38,11 @@ class Library:
     header_suffix : str
         Appended to the headers of its comparison columns, so that they
         stay distinct when several libraries are compared.
+    kernels : {None, "chosen", "numpy"}
+        For sklearn_mbnet, the kernel path its fits and predictions run on:
+        ``"chosen"``, the compiled kernels when ``--kernels`` includes
+        ``on``, else NumPy's; ``"numpy"``, always NumPy's (run when
+        ``--kernels`` asks for both). None: not sklearn_mbnet.
     """
 
     name: str
@@ -46,11 +52,15 @@ class Library:
     compared: bool = False
     optional: bool = False
     header_suffix: str = ""
+    kernels: str | None = None
 
 
 LIBRARIES = (
     Library("sklearn", "scikit-learn", "sklearn.neural_network"),
-    Library("mbnet", "sklearn_mbnet", "sklearn_mbnet", compared=True),
+    Library("mbnet", "sklearn_mbnet", "sklearn_mbnet", compared=True,
+            kernels="chosen"),
+    Library("mbnet-numpy", "sklearn_mbnet", "sklearn_mbnet", compared=True,
+            header_suffix=" numpy", kernels="numpy"),
     Library("torch", "raw PyTorch", "torch", runner="torch", optional=True),
 )
 ALL_LIBS = tuple(lib.name for lib in LIBRARIES)
@@ -119,9 +129,10 @@ def make_estimator(name, wl, epochs, seed):
     Returns
     -------
     estimator
-        Unfitted.
+        Unfitted; on the kernel path ``pin_kernels`` set for ``name``, if any.
     """
     cls = estimator_class(name, wl.task)
+    cls = pinned_class(name, cls)
     return cls(hidden_layer_sizes=wl.hidden, solver="adam", batch_size=wl.batch_size,
                learning_rate_init=LEARNING_RATE, beta_1=BETAS[0], beta_2=BETAS[1],
                epsilon=EPSILON, max_iter=epochs, tol=0.0, n_iter_no_change=epochs,

@@ -4,13 +4,22 @@ from _common import log
 from _libraries import BASELINE, LIBRARIES
 
 
+def _label(lib, training):
+    """The legend label of ``lib``: its plot label, with the kernel path it ran."""
+    paths = sorted({t.libs[lib.name].kernels for t in training
+                    if lib.name in t.libs and t.libs[lib.name].kernels})
+    if not paths:
+        return lib.plot_label
+    return f"{lib.plot_label}, kernels {'/'.join(paths)}"
+
+
 def _speedup_series(training):
     """(label, speed-ups per workload) of each library that ran, baseline aside."""
     series = []
     for lib in LIBRARIES:
         values = [t.compare(lib.name).speedup for t in training]
         if lib.name != BASELINE and any(v is not None for v in values):
-            series.append((lib.plot_label, values))
+            series.append((_label(lib, training), values))
     return series
 
 

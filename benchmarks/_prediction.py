@@ -116,10 +116,10 @@ def _time_rounds(models, X, rounds, floor):
         for lib in libs:
             seconds, preds[lib] = time_predict(models[lib], X)
             times[lib].append(seconds)
-            log(f"[predict] round {r + 1}/{rounds} {lib:7s} {seconds:8.3f} s")
+            log(f"[predict] round {r + 1}/{rounds} {lib:11s} {seconds:8.3f} s")
         if floor:
             floors.append(predict_floor(models[libs[0]].coefs_, X))
-            log(f"[predict] round {r + 1}/{rounds} floor   {floors[-1]:8.3f} s")
+            log(f"[predict] round {r + 1}/{rounds} {'floor':11s} {floors[-1]:8.3f} s")
     return times, preds, floors
 
 

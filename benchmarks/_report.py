@@ -6,6 +6,7 @@ from typing import Callable
 
 from _common import REPO_ROOT
 from _environment import Environment
+from _kernel_paths import kernels_line
 from _tables import (PREDICT_HEADERS, TRAIN_LEGEND, predict_rows, predict_summary,
                      training_table)
 
@@ -120,6 +121,7 @@ def header_lines(results):
              f" cpus: {env.cpu_count}; {env.platform}",
              f"rounds: {config.rounds}; seed: {config.seed};"
              " times are fit() wall time / epochs, median over rounds"]
+    lines += [line for line in [kernels_line(results)] if line]
     if env.sklearn_mbnet_path:
         where = os.path.relpath(env.sklearn_mbnet_path, REPO_ROOT)
         where = "this checkout" if where == "sklearn_mbnet" else where

@@ -1,8 +1,8 @@
 """The report's tables: their columns, rows and text or markdown layout.
 
-The training table's columns are derived from ``_libraries.LIBRARIES``:
-per library its time, and for each compared library its speed-up, ``/floor``
-and loss difference columns.
+The training table's columns are derived from ``_libraries.LIBRARIES``
+(those that ran): per library its time, and for each compared library its
+speed-up, ``/floor`` and loss difference columns.
 """
 
 from dataclasses import dataclass
@@ -98,7 +98,6 @@ def training_columns(libraries=LIBRARIES):
     return cols
 
 
-TRAIN_COLUMNS = training_columns()
 TRAIN_LEGEND = [
     "s/ep: fit() wall time / epochs, median over rounds; speed-up = sklearn/mbnet",
     "floor: the epoch's matrix products alone (np.matmul, contiguous batches)",
@@ -116,21 +115,25 @@ PREDICT_HEADERS = ["library", "rows", "median s", "rows/s", "time/floor",
                    "extra peak MB (tracemalloc)", "extra RSS HWM MB (approx.)"]
 
 
-def training_table(training, columns=TRAIN_COLUMNS):
+def training_table(training, columns=None):
     """Return the training table's headers and rows (lists of str).
 
     Parameters
     ----------
     training : list of WorkloadSummary
         One row each.
-    columns : list of Column, default=TRAIN_COLUMNS
-        The columns.
+    columns : list of Column, default=None
+        The columns; None: ``training_columns`` of the libraries that ran
+        on some workload.
 
     Returns
     -------
     headers : list of str
     rows : list of list of str
     """
+    if columns is None:
+        columns = training_columns([lib for lib in LIBRARIES
+                                    if any(lib.name in t.libs for t in training)])
     return ([col.header for col in columns],
             [[col.cell(summary) for col in columns] for summary in training])
 

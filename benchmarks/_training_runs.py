@@ -29,6 +29,9 @@ class LibrarySummary:
         ``loss_`` of the last round.
     final_objective : float or None
         Objective of the last round's weights (None for PyTorch).
+    kernels : str or None
+        sklearn_mbnet's kernel path in its fits (``kernels_in_use()``; the
+        paths joined by ``/`` if they differed), None if not pinned.
     """
 
     fit_seconds: list
@@ -37,6 +40,7 @@ class LibrarySummary:
     losses: list
     final_loss: float
     final_objective: float | None
+    kernels: str | None = None
 
 
 def summarize_library(fits, epochs):
@@ -59,7 +63,9 @@ def summarize_library(fits, epochs):
                           per_epoch_median=median_or_none(per_epoch),
                           losses=[fit.loss for fit in fits],
                           final_loss=fits[-1].loss,
-                          final_objective=fits[-1].objective)
+                          final_objective=fits[-1].objective,
+                          kernels="/".join(sorted({fit.kernels for fit in fits
+                                                   if fit.kernels})) or None)
 
 
 @dataclass(frozen=True)
@@ -115,7 +121,8 @@ def warm_up(libs, wl, X, y, seed):
 def _logged_fit(label, lib, wl, X, y, epochs, seed):
     """``run_fit``, logging the time and loss after ``label``."""
     res = run_fit(lib, wl, X, y, epochs, seed)
-    log(f"{label} {lib:7s} {res.seconds:8.3f} s  loss={res.loss:.6g}")
+    path = f"  kernels={res.kernels}" if res.kernels else ""
+    log(f"{label} {lib:11s} {res.seconds:8.3f} s  loss={res.loss:.6g}{path}")
     return res
 
 
@@ -124,7 +131,8 @@ def _logged_floors(label, wl, X, units, seed):
     n_batches = -(-X.shape[0] // wl.batch_size)
     gemm = gemm_floor_epoch(X, units, wl.batch_size, seed)
     adam = adam_arithmetic_epoch(n_parameters(units), n_batches, X.dtype)
-    log(f"{label} floor   {gemm:8.3f} s/epoch + Adam sqrt/divide {adam:.3f} s/epoch")
+    log(f"{label} {'floor':11s} {gemm:8.3f} s/epoch"
+        f" + Adam sqrt/divide {adam:.3f} s/epoch")
     return gemm, adam
 
 

@@ -25,6 +25,7 @@ from _common import command_line
 from _config import DEFAULT_PREDICT_ROWS, QUICK_PREDICT_ROWS, resolve_config
 from _environment import environment
 from _integrity import check_distinct_from_baseline, integrity_report, snapshot_sklearn
+from _kernel_paths import pin_kernels
 from _libraries import ALL_LIBS, BY_NAME, LIBRARIES
 from _plot import write_plot
 from _prediction import run_predict_benchmark
@@ -54,7 +55,12 @@ def build_parser():
     p.add_argument("--only", default=None,
                    help=f"comma-separated subset of {','.join(ALL_LIBS)} (default: "
                    "all; " + ", ".join(f"{lib.name} only if importable"
-                                       for lib in LIBRARIES if lib.optional) + ")")
+                                       for lib in LIBRARIES if lib.optional)
+                   + "; mbnet-numpy with --kernels on,off)")
+    p.add_argument("--kernels", default=None,
+                   help="sklearn_mbnet's kernel paths: on (compiled), off (NumPy) "
+                   "or on,off (both, as mbnet and mbnet-numpy; default: on if "
+                   "the compiled kernels are in use, else off)")
     p.add_argument("--seed", type=int, default=0,
                    help="random_state of the estimators (default 0)")
     p.add_argument("--predict", action=argparse.BooleanOptionalAction, default=True,
@@ -117,6 +123,7 @@ def main(argv=None):
     """
     args = build_parser().parse_args(argv)
     config = resolve_config(args)
+    pin_kernels(config.kernel_paths)
     snapshot = snapshot_sklearn()
     check_distinct_from_baseline(config.libs)
     if "torch" in config.libs:
