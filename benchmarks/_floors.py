@@ -12,8 +12,26 @@ import numpy as np
 PREDICT_FLOOR_CHUNK = 10_000
 
 
-def _floor_buffers(layer_units, batch_size, dtype, rng):
-    """Weights, activation, delta and gradient buffers for the GEMM floor."""
+def floor_buffers(layer_units, batch_size, dtype, rng):
+    """Return weights, activation, delta and gradient buffers for the products.
+
+    Parameters
+    ----------
+    layer_units : list of int
+        ``[n_features, *hidden, n_outputs]``.
+    batch_size : int
+        Rows of the activation and delta buffers.
+    dtype : dtype
+        Their dtype.
+    rng : numpy.random.Generator
+        Source of the random weights and deltas.
+
+    Returns
+    -------
+    weights, acts, deltas, grads : list of ndarray
+        One per layer: (n_in, n_out) weights, (batch_size, n_out) outputs,
+        (batch_size, n_out) deltas, (n_in, n_out) weight gradients.
+    """
     pairs = list(zip(layer_units[:-1], layer_units[1:]))
     weights = [(rng.standard_normal((a, b)) / np.sqrt(a)).astype(dtype)
                for a, b in pairs]
@@ -21,6 +39,33 @@ def _floor_buffers(layer_units, batch_size, dtype, rng):
     deltas = [rng.standard_normal((batch_size, b)).astype(dtype) for _, b in pairs]
     grads = [np.empty_like(w) for w in weights]
     return weights, acts, deltas, grads
+
+
+def forward_products(inputs, weights, outputs):
+    """``outputs[i] = inputs[i] @ weights[i]`` for every layer.
+
+    Parameters
+    ----------
+    inputs, weights, outputs : list of ndarray
+        Per layer, its input rows, weights and output buffer.
+    """
+    for a_in, w, a_out in zip(inputs, weights, outputs):
+        np.matmul(a_in, w, out=a_out)
+
+
+def backward_products(inputs, weights, deltas, grads):
+    """Weight gradients ``inputs[i].T @ deltas[i]`` and, but for the first
+    layer, ``deltas[i - 1] = deltas[i] @ weights[i].T``, last layer first.
+
+    Parameters
+    ----------
+    inputs, weights, deltas, grads : list of ndarray
+        Per layer, its input rows, weights, delta and gradient buffers.
+    """
+    for i in range(len(weights) - 1, -1, -1):
+        np.matmul(inputs[i].T, deltas[i], out=grads[i])
+        if i > 0:
+            np.matmul(deltas[i], weights[i].T, out=deltas[i - 1])
 
 
 def gemm_floor_epoch(X, layer_units, batch_size, seed=0):
@@ -48,19 +93,17 @@ def gemm_floor_epoch(X, layer_units, batch_size, seed=0):
     float
         Wall time in seconds.
     """
-    weights, acts, deltas, grads = _floor_buffers(
+    weights, acts, deltas, grads = floor_buffers(
         layer_units, batch_size, X.dtype, np.random.default_rng(seed))
     start = time.perf_counter()
     for lo in range(0, X.shape[0], batch_size):
         xb = X[lo:lo + batch_size]
         m = xb.shape[0]
-        inputs = [xb] + [a[:m] for a in acts[:-1]]
-        for w, a_in, a_out in zip(weights, inputs, acts):
-            np.matmul(a_in, w, out=a_out[:m])
-        for i in range(len(weights) - 1, -1, -1):
-            np.matmul(inputs[i].T, deltas[i][:m], out=grads[i])
-            if i > 0:
-                np.matmul(deltas[i][:m], weights[i].T, out=deltas[i - 1][:m])
+        outs, dels = (acts, deltas) if m == batch_size else (
+            [a[:m] for a in acts], [d[:m] for d in deltas])
+        inputs = [xb] + outs[:-1]
+        forward_products(inputs, weights, outs)
+        backward_products(inputs, weights, dels, grads)
     return time.perf_counter() - start
 
 
