@@ -13,7 +13,10 @@ from the same file, so that its numbers are always those of the report::
 ``:columns:`` the header cells of the columns to show, in order, separated
 by commas; ``:headers:`` optionally, what to show as their headers instead.
 A section or column the report does not have is an error, so a report
-written in another format fails the build instead of showing wrong numbers.
+written in another format fails the build instead of showing wrong numbers;
+but a column whose name ends in ``?`` is optional: shown when the report has
+it, left out (with its header) when not, as the kernels-off columns of a
+report written without ``--kernels on,off``.
 The page is rebuilt when the file changes.
 """
 
@@ -26,6 +29,16 @@ from sphinx.util.docutils import SphinxDirective
 
 def _names(text):
     return [name.strip() for name in text.split(",") if name.strip()]
+
+
+def _present(columns, headers, header):
+    """The columns (and their headers) to show: the optional ones (``name?``)
+    only where the table ``header`` has them, without the ``?``."""
+    keep = [not c.endswith("?") or c[:-1] in header for c in columns]
+    columns = [c.removesuffix("?") for c, k in zip(columns, keep) if k]
+    if len(headers) == len(keep):
+        headers = [h for h, k in zip(headers, keep) if k]
+    return columns, headers
 
 
 def section_table(text, section):
@@ -66,6 +79,8 @@ class BenchmarkTable(SphinxDirective):
         if not rows:
             raise self.error(f"{rel_path} has no table under the heading {section!r}")
         header = rows[0]
+        columns, headers = _present(columns, _names(self.options.get("headers", "")),
+                                    header)
         missing = [c for c in columns if c not in header]
         if missing:
             raise self.error(
@@ -76,7 +91,6 @@ class BenchmarkTable(SphinxDirective):
         if any(len(row) != len(header) for row in rows):
             raise self.error(f"the {section!r} table of {rel_path} has uneven rows")
         table = [[row[i] for i in picked] for row in rows]
-        headers = _names(self.options.get("headers", ""))
         if headers:
             if len(headers) != len(columns):
                 raise self.error(":headers: must name as many columns as :columns:")
