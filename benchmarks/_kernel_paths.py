@@ -87,18 +87,18 @@ def compiled_available():
 
 
 def kernels_line(results):
-    """Return the line saying which kernel path each sklearn_mbnet library ran.
+    """Return the report's line naming each sklearn_mbnet library's kernel path.
 
     Parameters
     ----------
     results : BenchmarkResults
-        The run.
+        The run; its fits recorded ``kernels_in_use()``, its configuration
+        the requested paths.
 
     Returns
     -------
     str or None
-        ``kernels_in_use()`` inside its fits per library; None if no
-        sklearn_mbnet library ran.
+        None if no sklearn_mbnet library ran.
     """
     config = results.config
     if not config.kernel_paths:

@@ -115,10 +115,8 @@ def time_predict(est, X):
 
     Parameters
     ----------
-    est : fitted estimator
-        The model.
-    X : ndarray
-        The input.
+    est, X : fitted estimator, ndarray
+        The model and its input.
 
     Returns
     -------

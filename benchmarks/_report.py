@@ -80,18 +80,17 @@ def text_table(headers, rows):
 
 
 def markdown_table(headers, rows):
-    """Return a GitHub-flavoured markdown table.
+    """Return the table ``text_table`` lays out, as GitHub-flavoured markdown.
 
     Parameters
     ----------
-    headers : list of str
-        Column headers.
-    rows : list of list of str
-        Cells.
+    headers, rows : list of str, list of list of str
+        Column headers and cells, as for ``text_table``.
 
     Returns
     -------
     str
+        One line per row, the header and its rule first.
     """
     out = ["| " + " | ".join(headers) + " |", "|" + "---:|" * len(headers)]
     out += ["| " + " | ".join(r) + " |" for r in rows]

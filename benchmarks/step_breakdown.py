@@ -181,17 +181,17 @@ def breakdown(key, kernels, repeats, seed):
 
 
 def main(argv=None):
-    """Run the breakdown for the requested workloads and kernel paths.
+    """Print the breakdown tables of the requested workloads and kernel paths.
 
     Parameters
     ----------
     argv : list of str, default=None
-        Arguments (default ``sys.argv[1:]``).
+        The options (``--help`` lists them); None reads ``sys.argv[1:]``.
 
     Returns
     -------
     int
-        The exit code, 0.
+        0; a bad option or kernels not built exit through ``SystemExit``.
     """
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--workloads", default="W1,W3", help="default W1,W3")
