@@ -59,7 +59,66 @@ def test_a_fit_in_a_pseudo_terminal_shows_the_bar_on_stderr():
         os.close(leader)
     err = done.stderr.decode()
     assert err.count("\rEpoch ") == 5 and "Epoch 5/5 [" in err
-    assert "Iteration" not in err
+    assert "Iteration" not in err and "batch" not in err  # short epochs: no more
+
+
+class _Clock:
+    """A clock that the test moves."""
+
+    def __init__(self):
+        self.now = 0.0
+
+    def __call__(self):
+        return self.now
+
+
+def test_the_bar_moves_within_long_epochs_at_most_every_interval():
+    out, clock = io.StringIO(), _Clock()
+    bar = EpochBar(2, stream=out, width=8, interval=0.2, clock=clock)
+    bar.train_begin(None)
+    for epoch in (1, 2):
+        bar.epoch_begin(None)
+        for _ in range(4):
+            clock.now += 0.15  # a rewrite every second step
+            bar.batch_end(None, None)
+        bar.epoch_end(None, EpochInfo(epoch, 1.0 / epoch))
+    bar.train_end(None)
+    lines = [line.rstrip() for line in out.getvalue().split("\r")[1:]]
+    assert len(lines) == 6  # two within each epoch, one at each end
+    # Epoch 1 does not know its steps yet; epoch 2 does, and its bar moves.
+    assert lines[0].startswith("Epoch 1/2 [--------] batch 2") and "/4" not in lines[0]
+    assert "loss" not in lines[0] and "left" not in lines[0]
+    assert lines[2].startswith("Epoch 1/2 [####----] loss 1.000000")
+    assert lines[3].startswith("Epoch 2/2 [######--] batch 2/4  loss 1.000000")
+    assert lines[4].startswith("Epoch 2/2 [########] batch 4/4")
+    assert "0:00:00 left" in lines[3]
+    # Each rewrite blanks the rest of the longer line before it.
+    raw = out.getvalue().split("\r")[1:]
+    assert all(len(b) >= len(a.rstrip()) for a, b in zip(raw, raw[1:]))
+
+
+def test_a_long_epoch_in_a_pseudo_terminal_shows_its_steps():
+    code = (
+        "import time, numpy as np, warnings; from sklearn_mbnet import MLPRegressor\n"
+        "from sklearn_mbnet.callbacks import LambdaCallback\n"
+        "warnings.simplefilter('ignore')\n"
+        "X = np.random.RandomState(0).normal(size=(100, 3))\n"
+        "slow = LambdaCallback(on_batch_end=lambda state: time.sleep(0.05))\n"
+        "MLPRegressor(hidden_layer_sizes=(4,), max_iter=2, verbose=True, batch_size=10,\n"
+        "             random_state=0, callbacks=[slow]).fit(X, X[:, 0])\n"
+    )
+    leader, follower = pty.openpty()
+    try:
+        done = subprocess.run([sys.executable, "-c", code], stdout=follower,
+                              stderr=subprocess.PIPE, timeout=120, check=True)
+    finally:
+        os.close(follower)
+        os.close(leader)
+    lines = done.stderr.decode().split("\r")[1:]
+    # 0.5 s epochs, a rewrite at most every 0.2 s: one or two within each.
+    within = [line for line in lines if " batch " in line]
+    assert 2 <= len(within) <= 4 and len(lines) == len(within) + 2
+    assert any(line.startswith("Epoch 2/2 [") and "/10" in line for line in within)
 
 
 def test_verbose_lines_without_a_terminal(capsys):
