@@ -11,7 +11,6 @@ import numpy as np
 from scipy import sparse
 from sklearn.base import BaseEstimator, _fit_context, is_classifier
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state, column_or_1d
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import (
@@ -30,6 +29,7 @@ from .callbacks import user_listeners
 from ._network import Network
 from ._warn import warn
 from ._objective import Batch, Objective
+from ._split import split_validation
 from .layers import ACTIVATIONS
 from .optimizers import SGD, Adam
 
@@ -212,35 +212,14 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator):
         self.best_validation_score_ = h.best_validation_score
 
     def _split_validation(self, data, y):
-        """``(train, validation)`` for early stopping, else ``(data, None)``."""
+        """``(train, validation)`` for early stopping, else ``(data, None)``;
+        see ``_split``: the parts are indices into ``data``, not copies."""
         if not self.early_stopping:
             return data, None
-        idx = np.arange(data.n_rows)
-        try:
-            idx_train, idx_val = train_test_split(
-                idx, test_size=self.validation_fraction, random_state=self._rng,
-                stratify=self._stratify(y, data.Y))
-        except ValueError as exc:
-            raise ValueError(
-                f"{exc} (early_stopping=True holds out validation_fraction="
-                f"{self.validation_fraction} of {data.n_rows} rows: change "
-                "validation_fraction, pass more rows, or set early_stopping=False.)"
-            ) from exc
-        if len(idx_val) < 2:
-            raise ValueError(
-                "The validation set is too small. Increase 'validation_fraction' "
-                "or the size of your dataset."
-            )
-        train, val = data.take(idx_train), data.take(idx_val)
-        for part, name in ((train, "training"), (val, "validation")):
-            if part.sample_weight is not None and not part.total_weight > 0:
-                raise ValueError(
-                    f"early_stopping=True left {name} rows whose sample weights are "
-                    "all zero. Give more rows a positive weight, change "
-                    "validation_fraction or random_state, or set early_stopping=False."
-                )
-        return train, _training.Validation(val, y[idx_val], self._metric, self._decode,
-                                           score_is_loss=self.scoring == "loss")
+        return split_validation(
+            data, y, validation_fraction=self.validation_fraction, rng=self._rng,
+            stratify=self._stratify(y, data.Y),
+            judge=(self._metric, self._decode, self.scoring == "loss"))
 
     def _batch_size(self, n_samples):
         if self.batch_size == "auto":

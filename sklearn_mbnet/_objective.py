@@ -10,6 +10,7 @@ step, however much weight it carries.
 """
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -47,6 +48,41 @@ class Batch:
         """The batch of the given rows (indices or a slice)."""
         w = None if self.sample_weight is None else self.sample_weight[rows]
         return Batch(self.X[rows], self.Y[rows], w)
+
+
+@dataclass
+class Subset:
+    """The rows ``index`` of ``batch``, read by gathering, never copied whole.
+
+    Early stopping holds out rows this way: the training batches and the
+    validation chunks are gathered from the caller's X through the index,
+    so a fit on a memmap reads it where it is. Only the 1-D weights of the
+    rows are gathered whole (``sample_weight``), when asked for.
+    """
+
+    batch: Batch
+    index: np.ndarray
+
+    @property
+    def n_rows(self):
+        return len(self.index)
+
+    @cached_property
+    def sample_weight(self):
+        """The rows' sample weights (a gathered copy), or None."""
+        w = self.batch.sample_weight
+        return None if w is None else w[self.index]
+
+    @cached_property
+    def total_weight(self):
+        """sum(w) over the rows, summed as a copy of the rows would sum it."""
+        if self.batch.sample_weight is None:
+            return self.n_rows
+        return self.sample_weight.sum()
+
+    def with_source(self, batch):
+        """The same rows of another batch (the same rows laid out otherwise)."""
+        return Subset(batch, self.index)
 
 
 class Objective:

@@ -24,7 +24,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import gen_batches
 
 from . import _kernels
-from ._objective import Batch, weighted_mean
+from ._objective import Batch, Subset, weighted_mean
 from ._warn import warn
 from .layers import StepContext
 
@@ -53,9 +53,11 @@ class Validation:
     The score is ``metric(y, decode(raw), sample_weight)`` (minus the loss
     with ``score_is_loss``), the loss the mean data loss of the rows; both
     are NaN when the network's output is not finite (scikit-learn's rule).
+    ``rows`` is a ``Subset`` of the training data: each chunk of it is
+    gathered from X when scored, so scoring holds one chunk of X at a time.
     """
 
-    batch: Batch
+    rows: Subset
     y: np.ndarray
     metric: object
     decode: object
@@ -64,20 +66,32 @@ class Validation:
     def evaluate(self, objective):
         """``(score, loss)`` at the objective's current weights, from one
         chunked pass over the rows."""
-        batch, predictions = self.batch, []
-        losses = np.empty(batch.n_rows, objective.network.dtype)
-        for rows, raw in objective.network.raw_chunks(batch.X):
+        net, rows, predictions = objective.network, self.rows, []
+        losses = np.empty(rows.n_rows, net.dtype)
+        for chunk, X, Y in _gathered_chunks(rows, net.chunk_rows()):
+            raw = net.raw_output(X.astype(net.dtype, copy=False))
             if not np.isfinite(raw).all():
                 return float("nan"), float("nan")
             if not self.score_is_loss:
                 predictions.append(self.decode(raw))
-            losses[rows] = objective.loss.loss_gradient(batch.Y[rows], raw,
-                                                        gradient_out=raw)[0]
-        loss = float(weighted_mean(losses, batch))
+            losses[chunk] = objective.loss.loss_gradient(Y, raw, gradient_out=raw)[0]
+        loss = float(weighted_mean(losses, rows))
         if self.score_is_loss:
             return -loss, loss
         return float(self.metric(self.y, np.concatenate(predictions),
-                                 sample_weight=batch.sample_weight)), loss
+                                 sample_weight=rows.sample_weight)), loss
+
+
+def _gathered_chunks(rows, chunk_rows):
+    """Yield ``(chunk, X, Y)``: the positions of each chunk of a ``Subset``
+    and its inputs and targets gathered (into buffers reused chunk to chunk)."""
+    source = rows.batch
+    n_rows = min(chunk_rows, rows.n_rows)
+    gather_X = _kernels.row_gatherer(source.X, n_rows)
+    gather_Y = _kernels.row_gatherer(source.Y, n_rows)
+    for chunk in gen_batches(rows.n_rows, chunk_rows):
+        idx = rows.index[chunk]
+        yield chunk, gather_X(idx), gather_Y(idx)
 
 
 class Trainer:
@@ -134,8 +148,7 @@ class Trainer:
         """
         self.t, net = t, self.objective.network
         if self.shuffle:
-            train = Batch(_kernels.rows_for_gathering(train.X), train.Y,
-                          train.sample_weight)
+            train = _for_gathering(train)
         if validation is not None and self.history.best_params is None:
             self.history.best_params = net.params.copy()
         net.allocate(min(self.batch_size, train.n_rows))
@@ -233,20 +246,34 @@ def _nonfinite(loss, params):
     return None
 
 
-def iter_batches(data, batch_size, order=None):
-    """Yield the ``Batch`` es of ``data``: views, or rows ``order`` gathered.
+def _for_gathering(train):
+    """``train`` with its X as ``_kernels.rows_for_gathering`` lays it out."""
+    if isinstance(train, Subset):
+        return train.with_source(_for_gathering(train.batch))
+    return Batch(_kernels.rows_for_gathering(train.X), train.Y, train.sample_weight)
 
-    Gathered dense rows land in buffers allocated once per call.
+
+def iter_batches(data, batch_size, order=None):
+    """Yield the ``Batch`` es of ``data``: views, or rows gathered.
+
+    ``data`` is a ``Batch`` or a ``Subset`` of one; ``order`` (None: as
+    stored) permutes its rows. The rows of a batch are ``order[rows]``,
+    mapped through a subset's index to rows of its source: a subset's
+    batches are the batches of its copy, without the copy. Gathered dense
+    rows land in buffers allocated once per call.
     """
-    if order is None:
+    subset = isinstance(data, Subset)
+    source, index = (data.batch, data.index) if subset else (data, None)
+    if order is None and index is None:
         for rows in gen_batches(data.n_rows, batch_size):
             yield data.take(rows)
         return
     n_rows = min(batch_size, data.n_rows)
     gathers = [_kernels.row_gatherer(a, n_rows)
-               for a in (data.X, data.Y, data.sample_weight)]
+               for a in (source.X, source.Y, source.sample_weight)]
     for rows in gen_batches(data.n_rows, batch_size):
-        idx = order[rows]
+        idx = rows if order is None else order[rows]
+        idx = idx if index is None else index[idx]
         yield Batch(*(gather(idx) for gather in gathers))
 
 
