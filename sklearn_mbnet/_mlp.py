@@ -11,6 +11,7 @@ from sklearn.base import ClassifierMixin, RegressorMixin, _fit_context
 from sklearn.metrics import accuracy_score, r2_score
 from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils.class_weight import compute_class_weight
+from sklearn.utils import gen_batches
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import (
@@ -26,6 +27,32 @@ from . import _validation as checks
 from ._base import BaseMLP, _check_stochastic
 from ._docs import CLASSIFIER_DOC, REGRESSOR_DOC
 from .losses import LOSSES
+
+
+# Labels encoded per chunk of this many rows: the codes' int64 temporaries
+# stay at 1 MiB however many labels there are.
+_LABEL_CHUNK = 2**17
+
+
+def one_hot(y, classes):
+    """``LabelBinarizer().fit(classes).transform(y)`` as uint8, written in place.
+
+    Every label of y is in the sorted ``classes``. One column for two
+    classes (y == classes[1]), a zero column for one, else one per class:
+    LabelBinarizer's values, without its sparse matrix (three n-long arrays)
+    nor its int64 n_classes-wide result.
+    """
+    n_classes = len(classes)
+    Y = np.zeros((len(y), 1 if n_classes <= 2 else n_classes), dtype=np.uint8)
+    if n_classes == 1:
+        return Y
+    for rows in gen_batches(len(y), _LABEL_CHUNK):
+        codes = np.searchsorted(classes, y[rows])
+        if n_classes == 2:
+            Y[rows, 0] = codes  # 0 or 1: the row's class is classes[1]
+        else:
+            Y[rows][np.arange(len(codes)), codes] = 1  # a view: written in place
+    return Y
 
 
 class MLPClassifier(ClassifierMixin, BaseMLP):
@@ -120,7 +147,9 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
             self.classes_ = self._label_binarizer.classes_
         else:
             self._check_same_classes(unique_labels(y), incremental)
-        return self._label_binarizer.transform(y)
+        if y.ndim != 1 or self._label_binarizer.y_type_.startswith("multilabel"):
+            return self._label_binarizer.transform(y)  # an indicator already
+        return one_hot(y, self.classes_)
 
     def _check_same_classes(self, seen, incremental):
         """scikit-learn's errors for labels that the fitted model lacks."""
