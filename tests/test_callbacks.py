@@ -6,6 +6,10 @@ callback down to our epochs. On an older scikit-learn the feature is absent
 and only the first test runs.
 """
 
+import re
+import subprocess
+import sys
+import time
 import warnings
 from collections import Counter
 
@@ -19,7 +23,9 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from sklearn_mbnet import MLPClassifier, MLPRegressor
-from sklearn_mbnet._callbacks import HAVE_CALLBACKS
+from sklearn_mbnet import _callbacks
+from sklearn_mbnet._callbacks import HAVE_CALLBACKS, SCIPY_HALTS_LBFGS
+from sklearn_mbnet.callbacks import EarlyStopping, LambdaCallback
 
 needs_callbacks = pytest.mark.skipif(not HAVE_CALLBACKS,
                                      reason="this scikit-learn has no sklearn.callback")
@@ -37,6 +43,7 @@ class Recorder:
 
     def __init__(self, stop_at_epoch=None):
         self.calls, self.fitted, self.stop_at_epoch = [], [], stop_at_epoch
+        self.parents = []
 
     def setup(self, estimator, context):
         self.calls.append(("setup", type(estimator).__name__, context.task_name))
@@ -46,6 +53,8 @@ class Recorder:
 
     def on_fit_task_begin(self, estimator, context, *, X=None, y=None, metadata=None):
         self.calls.append(("begin", type(estimator).__name__, context.task_name))
+        if context.task_name == "batches":
+            self.parents.append(context.parent.task_name)
 
     def on_fit_task_end(self, estimator, context, *, X=None, y=None, metadata=None,
                         fitted_estimator=None):
@@ -167,3 +176,113 @@ def test_a_failed_fit_still_tears_callbacks_down():
             est.set_callbacks(recorder).fit(X * 1e100, y * 1e100)
     assert recorder.calls[0][0] == "setup" and recorder.calls[-1][0] == "teardown"
     assert not hasattr(est, "coefs_")
+
+
+# -- per-batch subtasks ------------------------------------------------------
+
+@needs_callbacks
+@pytest.mark.parametrize("batch_size, group", [(20, 1), (1, 2), (7, 1)])
+def test_long_epochs_have_subtasks_of_batches(monkeypatch, batch_size, group):
+    """Every epoch long (threshold 0): ceil(steps / group) subtasks under each
+    epoch, group = ceil(steps / MAX_BATCH_TASKS); the epochs' count and the
+    scores do not change."""
+    from sklearn.callback import ScoringMonitor
+
+    monkeypatch.setattr(_callbacks, "LONG_EPOCH_SECONDS", 0.0)
+    X, y = _data()
+    recorder, monitor = Recorder(), ScoringMonitor(scoring="accuracy")
+    est = _fit(MLPClassifier(hidden_layer_sizes=(5,), max_iter=3, random_state=0,
+                             batch_size=batch_size).set_callbacks(recorder, monitor),
+               X, y)
+    steps = -(-200 // batch_size)
+    assert group == -(-steps // _callbacks.MAX_BATCH_TASKS)
+    per_epoch = -(-steps // group)
+    assert recorder.count("begin", "batches") == recorder.count("end", "batches") \
+        == per_epoch * est.n_iter_
+    assert recorder.count("end", "epoch") == est.n_iter_
+    assert set(recorder.parents) == {"epoch"}
+    assert len(monitor.get_logs().data) == est.n_iter_
+
+
+@needs_callbacks
+def test_early_stopping_counts_the_held_out_rows_out_of_the_first_epoch(monkeypatch):
+    monkeypatch.setattr(_callbacks, "LONG_EPOCH_SECONDS", 0.0)
+    X, y = _data(400)
+    recorder = Recorder()
+    est = _fit(MLPClassifier(hidden_layer_sizes=(5,), max_iter=2, random_state=0,
+                             batch_size=10, early_stopping=True)
+               .set_callbacks(recorder), X, y)
+    assert recorder.count("end", "batches") == 36 * est.n_iter_  # 360 rows train
+
+
+@needs_callbacks
+def test_short_epochs_have_no_subtasks(monkeypatch):
+    monkeypatch.setattr(_callbacks, "LONG_EPOCH_SECONDS", float("inf"))
+    X, y = _data()
+    recorder = Recorder()
+    _fit(MLPClassifier(hidden_layer_sizes=(5,), max_iter=3, batch_size=1,
+                       random_state=0).set_callbacks(recorder), X, y)
+    assert recorder.count("begin", "batches") == 0
+
+
+@needs_callbacks
+def test_a_slow_epoch_gets_subtasks_by_its_measured_time():
+    """Ten steps of 60 ms make 0.6 s epochs, above LONG_EPOCH_SECONDS."""
+    assert _callbacks.LONG_EPOCH_SECONDS < 0.6
+    X, y = _data(100)
+    recorder = Recorder()
+    slow = LambdaCallback(on_batch_end=lambda state: time.sleep(0.06))
+    est = _fit(MLPClassifier(hidden_layer_sizes=(5,), max_iter=2, batch_size=10,
+                             random_state=0, callbacks=[slow])
+               .set_callbacks(recorder), X, y)
+    assert recorder.count("end", "batches") == 10 * est.n_iter_
+
+
+@needs_callbacks
+@pytest.mark.skipif(not SCIPY_HALTS_LBFGS, reason="scipy < 1.11 cannot halt L-BFGS")
+def test_lbfgs_stopped_by_our_callback_still_ends_every_iteration_s_task():
+    X, y = _data()
+    recorder = Recorder()
+    est = _fit(MLPClassifier(hidden_layer_sizes=(5,), solver="lbfgs", max_iter=50,
+                             random_state=0,
+                             callbacks=[EarlyStopping(patience=2, min_delta=1e9)])
+               .set_callbacks(recorder), X, y)
+    assert est.n_iter_ == 3
+    assert recorder.count("begin", "epoch") == recorder.count("end", "epoch") == 3
+    assert len(recorder.fitted) == 3
+
+
+@needs_callbacks
+@pytest.mark.skipif(not SCIPY_HALTS_LBFGS, reason="scipy < 1.11 cannot halt L-BFGS")
+def test_a_scikit_learn_callback_can_stop_lbfgs():
+    X, y = _data()
+    recorder = Recorder(stop_at_epoch=4)
+    est = _fit(MLPClassifier(hidden_layer_sizes=(5,), solver="lbfgs", max_iter=50,
+                             random_state=0).set_callbacks(recorder), X, y)
+    assert est.n_iter_ == 4 == recorder.count("end", "epoch")
+
+
+_PROGRESS = """
+import warnings, numpy as np, rich
+from sklearn.callback import ProgressBar
+from sklearn_mbnet import MLPClassifier, _callbacks
+warnings.simplefilter("ignore")
+rich.reconfigure(force_terminal=True, width=100)  # a terminal on a pipe
+_callbacks.LONG_EPOCH_SECONDS = {threshold}
+X = np.random.RandomState(0).normal(size=(200, 4))
+MLPClassifier(hidden_layer_sizes=(5,), max_iter=3, batch_size=20, random_state=0
+              ).set_callbacks(ProgressBar()).fit(X, X[:, 0] > 0)
+"""
+
+
+@needs_callbacks
+@pytest.mark.parametrize("threshold, rows", [("0.0", 3), ("float('inf')", 0)])
+def test_progress_bar_draws_a_bar_per_long_epoch(threshold, rows):
+    pytest.importorskip("rich")
+    done = subprocess.run([sys.executable, "-c", _PROGRESS.format(threshold=threshold)],
+                          capture_output=True, timeout=120, check=True)
+    text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", done.stdout.decode())
+    assert "MLPClassifier - fit" in text
+    assert len(set(re.findall(r"MLPClassifier - epoch #(\d+)", text))) == rows
+    if rows:
+        assert re.search(r"epoch #2 .*100%", text)
