@@ -6,13 +6,14 @@ that fit built (its network, loss, optimizer and step context, caught as
 ``Trainer.fit`` is called) is timed part by part on one batch: the row
 gather, the forward pass, the output link with the loss gradient, the
 backward pass, the L2 term and the optimizer step, each called as ``fit``
-calls it, then the whole step. The matrix products of the forward and
-backward passes are timed alone at the same shapes (``_floors``); the rest
-of each pass (bias and activation, activation derivative and bias
-gradients) is the pass minus its products. ``other`` is the whole step
-minus the parts: Python glue, the gradient scaling, and anything ``fit``
-computes in a part this script does not call. Medians over ``--repeats``
-calls, the kernel paths alternating, at one thread.
+calls it, in a step's order, so that each meets the caches as a step
+leaves them; then the whole step. The matrix products of the passes are
+timed alone on the network's weights (``_floors``); the rest of each pass
+(bias and activation; activation derivative and bias gradients) is the pass
+minus its products. ``other`` is the whole step minus the parts: Python
+glue, the gradient scaling, and anything ``fit`` computes outside the parts
+called here. Medians over ``--repeats`` steps, the kernel paths alternating,
+at one thread.
 """
 
 import argparse
@@ -80,9 +81,9 @@ def step_parts(trainer, X, n_outputs, batch_size, rng):
     raw_saved = raw.copy()
     objective.value_and_grad(batch, ctx)  # leaves dJ/draw in raw
     delta = raw.copy()
-    weights, acts, deltas, grads = floor_buffers(net.layer_units, batch_size,
-                                                 net.dtype, rng)
-    inputs = [batch.X] + acts[:-1]
+    _, acts, deltas, grads = floor_buffers(net.layer_units, batch_size,
+                                           net.dtype, rng)
+    weights, inputs = net.coefs, [batch.X] + acts[:-1]  # the fit's own weights
     params = net.params.copy()
 
     def restore():
@@ -107,16 +108,18 @@ def step_parts(trainer, X, n_outputs, batch_size, rng):
     }
 
 
-def time_calls(call, prepare, n):
-    """Return the wall times of ``n`` calls of ``call``, in microseconds."""
-    out = []
+def time_steps(parts, n, samples):
+    """Run the parts in step order ``n`` times, appending each call's
+    microseconds to ``samples[part]``: each part meets the caches as the
+    parts before it in a step leave them."""
+    clock = time.perf_counter_ns
     for _ in range(n):
-        if prepare is not None:
-            prepare()
-        start = time.perf_counter_ns()
-        call()
-        out.append((time.perf_counter_ns() - start) / 1e3)
-    return out
+        for part, (call, prepare) in parts.items():
+            if prepare is not None:
+                prepare()
+            start = clock()
+            call()
+            samples[part].append((clock() - start) / 1e3)
 
 
 def measure(setups, repeats):
@@ -125,9 +128,7 @@ def measure(setups, repeats):
     for _ in range(ROUNDS):
         for path, parts in setups.items():
             with _kernels.use(path):
-                for part, (call, prepare) in parts.items():
-                    samples[path][part] += time_calls(call, prepare,
-                                                      -(-repeats // ROUNDS))
+                time_steps(parts, -(-repeats // ROUNDS), samples[path])
     return {path: {part: median_or_none(v) for part, v in by_part.items()}
             for path, by_part in samples.items()}
 
@@ -204,7 +205,7 @@ def main(argv=None):
     keys = parse_list(args.workloads.upper(), tuple(WORKLOADS), "--workloads")
     kernels = resolve_kernels(args.kernels, ["mbnet"])[0]
     print(f"command: `{command_line()}`; one thread; median of {args.repeats} "
-          "calls per part")
+          "steps, parts in step order")
     with threadpool_limits(limits=1):
         for key in keys:
             breakdown(key, kernels, args.repeats, args.seed)
