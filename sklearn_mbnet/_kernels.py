@@ -45,6 +45,31 @@ def kernels_in_use():
     return f"compiled-{_ckernels.variant()}" if _PATH["compiled"] else "numpy"
 
 
+def compiled():
+    """The compiled kernels' module while that path is in use, else None.
+
+    Callers keep their NumPy formula beside the compiled call, so each
+    kernel's reference is next to it::
+
+        kernels = _kernels.compiled()
+        if kernels is not None:
+            kernels.adam(...)
+        else:
+            ...  # the same step in NumPy
+    """
+    return _ckernels if _PATH["compiled"] else None
+
+
+def activation_code(name):
+    """The compiled kernels' code for a hidden activation (None if absent)."""
+    return None if _ckernels is None else _ckernels.ACTIVATIONS.get(name)
+
+
+def loss_code(name):
+    """The compiled kernels' code for a loss (None if it has no kernel)."""
+    return None if _ckernels is None else _ckernels.LOSSES.get(name)
+
+
 @contextlib.contextmanager
 def use(path):
     """Run a block on the ``'numpy'`` or the ``'compiled'`` path (tests and
@@ -86,13 +111,23 @@ def matmul(a, b, out):
     return np.matmul(a, b, out=out)
 
 
-def column_sums(a, ones, out):
+def column_sums(a, out):
     """``out = a.sum(axis=0)`` as the product ``ones @ a``.
 
-    ``ones`` is a vector of ones as long as ``a``; BLAS sums short rows
-    faster as a matrix-vector product than ``sum(axis=0)`` does.
+    BLAS sums short rows faster as a matrix-vector product than
+    ``sum(axis=0)`` does. The vector of ones is shared and only grows.
     """
-    return np.matmul(ones, a, out=out)
+    return np.matmul(_ones(a.shape[0], a.dtype), a, out=out)
+
+
+_ONES = {}  # dtype -> the longest vector of ones asked for so far
+
+
+def _ones(n, dtype):
+    ones = _ONES.get(dtype)
+    if ones is None or len(ones) < n:
+        ones = _ONES[dtype] = np.ones(max(n, 256), dtype)
+    return ones[:n]
 
 
 def row_sums(a, out):
@@ -110,14 +145,27 @@ def row_gatherer(a, n_rows):
     so nothing is clipped. But ``take`` is slow on unaligned memory (a buffer
     inside a pickled message, as dask delivers blocks: 31 ms against 31 us
     for 200 x 784 float32) and on strided rows (an F-ordered array: 165 ms);
-    fancy indexing takes 41 us and 3.9 ms there, into a new array. Sparse
-    matrices are indexed as such.
+    fancy indexing takes 41 us and 3.9 ms there, into a new array. The
+    compiled gather copies rows with ``memcpy`` whatever the alignment and
+    strides, into the reused buffer. Sparse matrices are indexed as such.
     """
     if a is None:
         return lambda idx: None
-    if sparse.issparse(a) or not (a.flags.aligned and a.flags.c_contiguous):
+    if sparse.issparse(a):
         return a.__getitem__
     buf = np.empty((n_rows, *a.shape[1:]), dtype=a.dtype)
+    kernels = compiled()
+    if kernels is not None and a.ndim <= 2:
+        # Any strides, any alignment, read-only: rows copied with memcpy.
+        def gather(idx):
+            if idx.dtype != np.intp or not idx.flags.c_contiguous:
+                idx = np.ascontiguousarray(idx, dtype=np.intp)
+            out = buf[: len(idx)]
+            kernels.gather(a, idx, out)
+            return out
+        return gather
+    if not (a.flags.aligned and a.flags.c_contiguous):
+        return a.__getitem__
     return lambda idx: np.take(a, idx, axis=0, out=buf[: len(idx)], mode="clip")
 
 

@@ -66,9 +66,11 @@ class Network:
         act = ACTIVATIONS[self.activation]
         self.layers = []
         for i, linear_views in enumerate(views):
-            self.layers.append(Linear(*linear_views))
+            linear = Linear(*linear_views)
+            self.layers.append(linear)
             if i < len(self.dropout):
                 self.layers.append(act())
+                self.layers[-1].own_bias(linear)
                 if self.dropout[i] > 0:
                     self.layers.append(Dropout(self.dropout[i]))
         self._outputs = self._deltas = None

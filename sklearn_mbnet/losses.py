@@ -51,6 +51,13 @@ def _open_unit(p):
     return np.clip(p, *_unit_bounds(p.dtype), out=p)
 
 
+def _suits_kernel(raw, *others):
+    """Whether arrays can go to a compiled kernel as they are."""
+    return raw.ndim == 2 and all(
+        isinstance(a, np.ndarray) and a.dtype == raw.dtype and a.flags.c_contiguous
+        and a.shape == raw.shape for a in (raw, *others))
+
+
 class Loss:
     """A loss with its inverse link; subclasses define:
 
@@ -85,7 +92,10 @@ class Loss:
         """
         if gradient_out is None:
             gradient_out = np.empty_like(raw_prediction)
-        losses, gradient = self.pointwise(y_true, raw_prediction, gradient_out)
+        losses, gradient = self._compiled_pointwise(y_true, raw_prediction,
+                                                    gradient_out)
+        if losses is None:
+            losses, gradient = self.pointwise(y_true, raw_prediction, gradient_out)
         if sample_weight is not None:
             weight = np.asarray(sample_weight, dtype=gradient.dtype)
             gradient *= weight[:, np.newaxis] if weight.ndim else weight
@@ -94,6 +104,19 @@ class Loss:
             loss_out[...] = losses
             losses = loss_out
         return losses, gradient
+
+    def _compiled_pointwise(self, y, raw, gradient_out):
+        """``pointwise`` by the compiled kernel where this loss has one and
+        the arrays suit it (one dtype, C-contiguous, 2-D); else (None, None)."""
+        code = _kernels.loss_code(self.name)
+        kernels = None if code is None else _kernels.compiled()
+        if kernels is None or not _suits_kernel(raw, y, gradient_out):
+            return None, None
+        losses = np.empty(raw.shape[0], raw.dtype)
+        # exp(raw) stays finite, with room to square it, below this bound.
+        cap = np.log(np.finfo(raw.dtype).max) / 2
+        kernels.loss_gradient(code, raw, y, gradient_out, losses, cap)
+        return losses, gradient_out
 
     def check_target(self, y):
         """Targets every loss accepts: any finite number."""

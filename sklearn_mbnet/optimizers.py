@@ -23,9 +23,10 @@ Adam, at step ``k`` (1-based)::
 The state (velocity, moments, step count, learning rate) lives in the
 optimizer, so it carries over from one ``partial_fit`` call to the next.
 
-Steps are a handful of passes over the flat vectors: BLAS ``scal`` (x *= a)
-and ``axpy`` (y += a x) update in place without temporaries, and cost less
-per call than NumPy's in-place operators. They require contiguous vectors of
+On the compiled path a step is one pass of the compiled kernel over the flat
+vectors. On the NumPy path it is a handful: BLAS ``scal`` (x *= a) and
+``axpy`` (y += a x) update in place without temporaries, and cost less per
+call than NumPy's in-place operators. Both require contiguous vectors of
 the optimizer's dtype, which the network's flat vectors are.
 """
 
@@ -62,6 +63,10 @@ class SGD:
     def step(self, params, grad):
         """One update of ``params`` in place from the gradient ``grad``."""
         v, lr = self.velocity, self.learning_rate
+        kernels = _kernels.compiled()
+        if kernels is not None:  # the same formulas in one pass
+            kernels.sgd(params, grad, v, lr, self.momentum, self.nesterov)
+            return
         _kernels.scal(self.momentum, v)
         _kernels.axpy(-lr, grad, v)  # v = momentum v - lr g
         if self.nesterov:
@@ -110,7 +115,7 @@ class Adam:
         self.t = 0
         self.m = np.zeros(n_params, dtype=dtype)
         self.s = np.zeros(n_params, dtype=dtype)
-        self._work = np.empty(n_params, dtype=dtype)
+        self._work = None  # the NumPy path's scratch vector, made when first needed
 
     @property
     def n_params(self):
@@ -118,16 +123,23 @@ class Adam:
 
     def step(self, params, grad):
         """One update of ``params`` in place from the gradient ``grad``."""
-        b1, b2, m, s, work = self.beta_1, self.beta_2, self.m, self.s, self._work
+        b1, b2, m, s = self.beta_1, self.beta_2, self.m, self.s
         self.t += 1
+        self.learning_rate = (
+            self.learning_rate_init * np.sqrt(1 - b2**self.t) / (1 - b1**self.t)
+        )
+        kernels = _kernels.compiled()
+        if kernels is not None:  # the same formulas in one pass
+            kernels.adam(params, grad, m, s, self.learning_rate, b1, b2, self.epsilon)
+            return
+        if self._work is None:
+            self._work = np.empty_like(m)
+        work = self._work
         _kernels.scal(b1, m)
         _kernels.axpy(1 - b1, grad, m)
         _kernels.scal(b2, s)
         np.square(grad, out=work)
         _kernels.axpy(1 - b2, work, s)
-        self.learning_rate = (
-            self.learning_rate_init * np.sqrt(1 - b2**self.t) / (1 - b1**self.t)
-        )
         np.sqrt(s, out=work)
         work += self.epsilon
         np.divide(m, work, out=work)

@@ -53,10 +53,12 @@ INPUT_BOUND = {np.float64: 1e150, np.float32: 1e15}
 
 
 def _snapshot(est):
-    """Everything a failed call must leave alone, bit for bit."""
+    """Everything a failed call must leave alone, bit for bit (not the
+    optimizer's private scratch buffers, whose contents mean nothing)."""
     opt = est._optimizer
     opt_arrays = {} if opt is None else {
-        k: v.tobytes() for k, v in vars(opt).items() if isinstance(v, np.ndarray)}
+        k: v.tobytes() for k, v in vars(opt).items()
+        if isinstance(v, np.ndarray) and not k.startswith("_")}
     return (weights_bytes(est), est.n_iter_, est.t_, list(est.loss_curve_),
             opt_arrays, est._rng.get_state()[1].tobytes())
 

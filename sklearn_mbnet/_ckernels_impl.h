@@ -1,0 +1,262 @@
+/* The kernels for one element type and one CPU variant.
+ *
+ * Included by _ckernels.c once per (type, variant) with these macros set:
+ *   REAL        double or float
+ *   NAME(f)     f's name with the type's and the variant's suffix
+ *   EXP, EXPM1, LOG, LOG1P, TANH, ERFC, SQRT   the libm functions of REAL
+ * The target attribute of the variant comes from the pragma around the
+ * include, so every loop here is compiled once per instruction set.
+ *
+ * Each kernel is the NumPy path's formula in the NumPy path's order of
+ * operations (see layers.py, losses.py, optimizers.py); only the number of
+ * passes over memory differs. No -ffast-math: NaN and inf propagate as in
+ * NumPy, which the trainer's divergence checks rely on.
+ */
+
+/* Adam, one pass (optimizers.Adam), with c1 = 1 - b1 and c2 = 1 - b2
+ * rounded from double as NumPy's scalars are (1 - 0.999f in float is 5e-5
+ * off 0.001):
+ *   m = b1 m + c1 g;  s = b2 s + c2 g^2;  w -= lr m / (sqrt(s) + eps) */
+static void NAME(adam)(REAL *restrict w, const REAL *restrict g,
+                       REAL *restrict m, REAL *restrict s, Py_ssize_t n,
+                       REAL lr, REAL b1, REAL c1, REAL b2, REAL c2, REAL eps)
+{
+    for (Py_ssize_t i = 0; i < n; i++) {
+        REAL gi = g[i];
+        REAL mi = b1 * m[i] + c1 * gi;
+        REAL si = b2 * s[i] + c2 * (gi * gi);
+        m[i] = mi;
+        s[i] = si;
+        w[i] -= lr * (mi / (SQRT(si) + eps));
+    }
+}
+
+/* SGD with momentum, one pass (optimizers.SGD):
+ *   v = momentum v - lr g;  w += v  (or, Nesterov, w += momentum v - lr g) */
+static void NAME(sgd)(REAL *restrict w, const REAL *restrict g,
+                      REAL *restrict v, Py_ssize_t n, REAL lr, REAL momentum,
+                      int nesterov)
+{
+    if (nesterov) {
+        for (Py_ssize_t i = 0; i < n; i++) {
+            REAL vi = momentum * v[i] - lr * g[i];
+            v[i] = vi;
+            w[i] += momentum * vi - lr * g[i];
+        }
+    } else {
+        for (Py_ssize_t i = 0; i < n; i++) {
+            REAL vi = momentum * v[i] - lr * g[i];
+            v[i] = vi;
+            w[i] += vi;
+        }
+    }
+}
+
+/* expit(x) = 1 / (1 + exp(-x)), with exp taken of -|x| so it cannot overflow. */
+static inline REAL NAME(expit)(REAL x)
+{
+    if (x >= 0)
+        return 1 / (1 + EXP(-x));
+    REAL e = EXP(x);
+    return e / (1 + e);
+}
+
+/* Phi(x), the standard normal CDF, as scipy's ndtr: erfc(-x / sqrt(2)) / 2. */
+static inline REAL NAME(ndtr)(REAL x)
+{
+    return (REAL)0.5 * ERFC(-x * (REAL)0.70710678118654752440);
+}
+
+/* f(x) for one hidden activation (layers.py); NaN stays NaN. */
+static inline REAL NAME(activate)(int code, REAL x)
+{
+    switch (code) {
+    case ACT_LOGISTIC: return NAME(expit)(x);
+    case ACT_TANH: return TANH(x);
+    case ACT_RELU: return x < 0 ? 0 : x;
+    case ACT_LEAKY_RELU: return x < 0 ? (REAL)0.01 * x : x;
+    case ACT_ELU: return x > 0 ? x : EXPM1(x);  /* max(x, 0) + expm1(min(x, 0)) */
+    case ACT_SOFTPLUS:  /* logaddexp(0, x) = max(x, 0) + log1p(exp(-|x|)) */
+        return (x > 0 ? x : 0) + LOG1P(EXP(x > 0 ? -x : x));
+    case ACT_SILU: return x * NAME(expit)(x);
+    case ACT_GELU: return x * NAME(ndtr)(x);
+    default: return x;
+    }
+}
+
+/* z (n x k) += bias row-wise, then out = f(z); out may be z. The relu and
+ * identity loops are written out so that they vectorise. */
+static void NAME(bias_act)(REAL *restrict z, const REAL *restrict b,
+                           REAL *out, Py_ssize_t n, Py_ssize_t k, int code,
+                           int keep_z)
+{
+    for (Py_ssize_t i = 0; i < n; i++) {
+        REAL *zi = z + i * k, *oi = out + i * k;
+        if (code == ACT_RELU && !keep_z) {
+            for (Py_ssize_t j = 0; j < k; j++) {
+                REAL x = zi[j] + b[j];
+                oi[j] = x < 0 ? 0 : x;
+            }
+        } else if (keep_z) {
+            for (Py_ssize_t j = 0; j < k; j++) {
+                zi[j] += b[j];
+                oi[j] = NAME(activate)(code, zi[j]);
+            }
+        } else {
+            for (Py_ssize_t j = 0; j < k; j++)
+                oi[j] = NAME(activate)(code, zi[j] + b[j]);
+        }
+    }
+}
+
+/* f'(z), in terms of the output a where the activation allows (layers.py). */
+static inline REAL NAME(slope)(int code, REAL z, REAL a)
+{
+    switch (code) {
+    case ACT_LOGISTIC: return a * (1 - a);
+    case ACT_TANH: return 1 - a * a;
+    case ACT_RELU: return a > 0 ? 1 : 0;
+    case ACT_LEAKY_RELU: return a > 0 ? 1 : (REAL)0.01;
+    case ACT_ELU: return (a > 0 ? 0 : a) + 1;  /* min(a, 0) + 1, NaN kept */
+    case ACT_SOFTPLUS: return -EXPM1(-a);
+    case ACT_SILU: {
+        REAL s = NAME(expit)(z);
+        return s * (1 + z * (1 - s));
+    }
+    case ACT_GELU: {
+        REAL c = z < -40 ? -40 : (z > 40 ? 40 : z);
+        REAL density = EXP((REAL)-0.5 * c * c) / (REAL)2.50662827463100050242;
+        return NAME(ndtr)(z) + c * density;
+    }
+    default: return 1;
+    }
+}
+
+/* delta (n x k) *= f'; bias_grad (k) = column sums of the result (when not
+ * NULL). z is read only by the activations that need it (silu, gelu). The
+ * activations without a transcendental function get loops of their own that
+ * vectorise; the slope is computed into a variable first (GCC 12 vectorises
+ * "m = c ? 1 : 0; d *= m" but not "d *= c ? 1 : 0"), which keeps NumPy's
+ * semantics: an infinite delta times a zero slope is NaN. */
+static void NAME(act_backward)(REAL *restrict delta, const REAL *restrict a,
+                               const REAL *restrict z,
+                               REAL *restrict bias_grad, Py_ssize_t n,
+                               Py_ssize_t k, int code)
+{
+    if (bias_grad)
+        for (Py_ssize_t j = 0; j < k; j++)
+            bias_grad[j] = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        REAL *di = delta + i * k;
+        const REAL *ai = a + i * k, *zi = z ? z + i * k : NULL;
+        switch (code) {
+        case ACT_IDENTITY:
+            break;
+        case ACT_RELU:
+            for (Py_ssize_t j = 0; j < k; j++) {
+                REAL one = 1, slope = ai[j] > 0 ? one : 0;
+                di[j] *= slope;
+            }
+            break;
+        case ACT_LEAKY_RELU:
+            for (Py_ssize_t j = 0; j < k; j++) {
+                REAL one = 1, slope = ai[j] > 0 ? one : (REAL)0.01;
+                di[j] *= slope;
+            }
+            break;
+        case ACT_TANH:
+            for (Py_ssize_t j = 0; j < k; j++)
+                di[j] *= 1 - ai[j] * ai[j];
+            break;
+        case ACT_LOGISTIC:  /* in NumPy's order: (delta a) (1 - a) */
+            for (Py_ssize_t j = 0; j < k; j++)
+                di[j] = di[j] * ai[j] * (1 - ai[j]);
+            break;
+        default:
+            for (Py_ssize_t j = 0; j < k; j++)
+                di[j] *= NAME(slope)(code, zi ? zi[j] : 0, ai[j]);
+        }
+        if (bias_grad)
+            for (Py_ssize_t j = 0; j < k; j++)
+                bias_grad[j] += di[j];
+    }
+}
+
+/* Multiclass log loss (losses.MultinomialLogLoss), row by row:
+ *   r = raw - max(raw);  loss = log(sum(exp(r))) - y . r;  grad = softmax - y */
+static void NAME(softmax_loss)(const REAL *raw, const REAL *restrict y,
+                               REAL *grad, REAL *restrict losses,
+                               Py_ssize_t n, Py_ssize_t k)
+{
+    for (Py_ssize_t i = 0; i < n; i++) {
+        const REAL *ri = raw + i * k, *yi = y + i * k;
+        REAL *gi = grad + i * k, top = ri[0], total = 0, y_dot_r = 0;
+        for (Py_ssize_t j = 1; j < k; j++)
+            top = ri[j] > top || ri[j] != ri[j] ? ri[j] : top;
+        for (Py_ssize_t j = 0; j < k; j++) {
+            REAL r = ri[j] - top;
+            y_dot_r += yi[j] * r;
+            gi[j] = EXP(r);
+            total += gi[j];
+        }
+        for (Py_ssize_t j = 0; j < k; j++)
+            gi[j] = gi[j] / total - yi[j];
+        losses[i] = LOG(total) - y_dot_r;
+    }
+}
+
+/* Binary log loss of independent logistic outputs (losses.BinaryLogLoss):
+ *   loss = sum(logaddexp(0, raw) - y raw);  grad = expit(raw) - y */
+static void NAME(logistic_loss)(const REAL *raw, const REAL *restrict y,
+                                REAL *grad, REAL *restrict losses,
+                                Py_ssize_t n, Py_ssize_t k)
+{
+    for (Py_ssize_t i = 0; i < n; i++) {
+        const REAL *ri = raw + i * k, *yi = y + i * k;
+        REAL *gi = grad + i * k, total = 0;
+        for (Py_ssize_t j = 0; j < k; j++) {
+            REAL x = ri[j];
+            total += NAME(activate)(ACT_SOFTPLUS, x) - yi[j] * x;
+            gi[j] = NAME(expit)(x) - yi[j];
+        }
+        losses[i] = total;
+    }
+}
+
+/* Half squared error (losses.SquaredError): grad = raw - y, loss = sum grad^2 / 2 */
+static void NAME(squared_loss)(const REAL *raw, const REAL *restrict y,
+                               REAL *grad, REAL *restrict losses,
+                               Py_ssize_t n, Py_ssize_t k)
+{
+    for (Py_ssize_t i = 0; i < n; i++) {
+        const REAL *ri = raw + i * k, *yi = y + i * k;
+        REAL *gi = grad + i * k, total = 0;
+        for (Py_ssize_t j = 0; j < k; j++) {
+            REAL d = ri[j] - yi[j];
+            gi[j] = d;
+            total += d * d;
+        }
+        losses[i] = (REAL)0.5 * total;
+    }
+}
+
+/* Half Poisson deviance with the log link (losses.Poisson), raw capped at
+ * `cap` (half the log of the type's maximum):
+ *   loss = sum(xlogy(y, y) - y raw - y + exp(raw));  grad = exp(raw) - y */
+static void NAME(poisson_loss)(const REAL *raw, const REAL *restrict y,
+                               REAL *grad, REAL *restrict losses,
+                               Py_ssize_t n, Py_ssize_t k, REAL cap)
+{
+    for (Py_ssize_t i = 0; i < n; i++) {
+        const REAL *ri = raw + i * k, *yi = y + i * k;
+        REAL *gi = grad + i * k, total = 0, mu_total = 0;
+        for (Py_ssize_t j = 0; j < k; j++) {
+            REAL x = ri[j] < cap || ri[j] != ri[j] ? ri[j] : cap, yj = yi[j];
+            REAL mu = EXP(x);
+            total += (yj == 0 ? 0 : yj * LOG(yj)) - yj * x - yj;
+            mu_total += mu;
+            gi[j] = mu - yj;
+        }
+        losses[i] = total + mu_total;
+    }
+}
