@@ -5,6 +5,8 @@ Everything else about the package is in pyproject.toml. Without a compiler
 on its NumPy path; the reason the build failed is printed, not hidden.
 """
 
+import os
+import shutil
 import sys
 
 from setuptools import Extension, setup
@@ -19,6 +21,26 @@ class OptionalBuildExt(build_ext):
             super().run()
         except Exception as exc:  # no compiler at all: distutils' errors vary
             self._skip(exc)
+        else:
+            self._copy_into_checkout()
+
+    def _copy_into_checkout(self):
+        """Put the built extension beside its sources as well.
+
+        From the checkout's root, ``python -m sklearn_mbnet`` and ``python -m
+        pytest`` import the package from the checkout, not the installed
+        copy; without this copy they would run the NumPy path after
+        ``pip install .`` (pip builds in the checkout since pip 21.3).
+        """
+        if self.inplace:
+            return
+        for ext in self.extensions:
+            built = self.get_ext_fullpath(ext.name)
+            self.inplace = True
+            beside_sources = self.get_ext_fullpath(ext.name)
+            self.inplace = False
+            if os.path.exists(built) and os.path.isdir(os.path.dirname(beside_sources)):
+                shutil.copyfile(built, beside_sources)
 
     def build_extension(self, ext):
         try:
