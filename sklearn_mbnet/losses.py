@@ -25,6 +25,8 @@ under its ``name``, with its ``task``, so the estimators' parameter checks
 and the tests take their lists from there.
 """
 
+import functools
+
 import numpy as np
 from scipy.special import expit, xlogy
 
@@ -49,6 +51,12 @@ def _open_unit(p):
     Changes only values that rounded to (nearly) exactly 0 or 1.
     """
     return np.clip(p, *_unit_bounds(p.dtype), out=p)
+
+
+@functools.lru_cache(maxsize=None)
+def _exp_cap(dtype):
+    """The bound below which exp(raw) stays finite with room to square it."""
+    return float(np.log(np.finfo(dtype).max) / 2)
 
 
 def _suits_kernel(raw, *others):
@@ -113,9 +121,7 @@ class Loss:
         if kernels is None or not _suits_kernel(raw, y, gradient_out):
             return None, None
         losses = np.empty(raw.shape[0], raw.dtype)
-        # exp(raw) stays finite, with room to square it, below this bound.
-        cap = np.log(np.finfo(raw.dtype).max) / 2
-        kernels.loss_gradient(code, raw, y, gradient_out, losses, cap)
+        kernels.loss_gradient(code, raw, y, gradient_out, losses, _exp_cap(raw.dtype))
         return losses, gradient_out
 
     def check_target(self, y):
@@ -196,8 +202,7 @@ class Poisson(Loss):
 
     @staticmethod
     def _capped(raw, out):
-        # exp(raw) stays finite, with room to square it, below this bound.
-        return np.minimum(raw, np.log(np.finfo(raw.dtype).max) / 2, out=out)
+        return np.minimum(raw, _exp_cap(raw.dtype), out=out)
 
     def pointwise(self, y, raw, gradient_out):
         raw = self._capped(raw, gradient_out)
