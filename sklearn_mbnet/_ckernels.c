@@ -32,7 +32,7 @@ static const char *LOSS_NAMES[N_LOSSES] = {
 #define KCAT_(f, t, v) f##_##t##_##v
 #define KCAT(f, t, v) KCAT_(f, t, v)
 
-#define VARIANT base
+#define VARIANT baseline
 #include "_ckernels_types.h"
 #undef VARIANT
 
@@ -102,23 +102,29 @@ typedef struct {
     {softmax_loss_f_##v, logistic_loss_f_##v, squared_loss_f_##v, NULL}, \
     poisson_loss_d_##v, poisson_loss_f_##v}
 
-static const Kernels BASELINE = KERNELS(base);
+static const Kernels BASELINE = KERNELS(baseline);
 #if HAVE_VARIANTS
 static const Kernels AVX2 = KERNELS(avx2);
 static const Kernels AVX512 = KERNELS(avx512);
 #endif
 static const Kernels *K = &BASELINE;
 
-static void choose_variant(void)
+/* The variants this CPU can run, best last. */
+static const Kernels *SUPPORTED[3];
+static int N_SUPPORTED = 0;
+
+static void find_variants(void)
 {
+    SUPPORTED[N_SUPPORTED++] = &BASELINE;
 #if HAVE_VARIANTS
     __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
+        SUPPORTED[N_SUPPORTED++] = &AVX2;
     if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq")
         && __builtin_cpu_supports("avx512vl"))
-        K = &AVX512;
-    else if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
-        K = &AVX2;
+        SUPPORTED[N_SUPPORTED++] = &AVX512;
 #endif
+    K = SUPPORTED[N_SUPPORTED - 1];
 }
 
 /* Above this many values a kernel runs without the GIL (about 10 us of work). */
@@ -473,6 +479,36 @@ static PyObject *py_variant(PyObject *self, PyObject *unused)
     return PyUnicode_FromString(K->name);
 }
 
+static PyObject *py_variants(PyObject *self, PyObject *unused)
+{
+    PyObject *names = PyList_New(N_SUPPORTED);
+    for (int i = 0; names && i < N_SUPPORTED; i++) {
+        PyObject *name = PyUnicode_FromString(SUPPORTED[i]->name);
+        if (!name) {
+            Py_DECREF(names);
+            return NULL;
+        }
+        PyList_SET_ITEM(names, i, name);
+    }
+    return names;
+}
+
+/* set_variant(name): run another supported variant (tests compare them). */
+static PyObject *py_set_variant(PyObject *self, PyObject *name)
+{
+    const char *wanted = PyUnicode_AsUTF8(name);
+    if (!wanted)
+        return NULL;
+    for (int i = 0; i < N_SUPPORTED; i++)
+        if (strcmp(SUPPORTED[i]->name, wanted) == 0) {
+            K = SUPPORTED[i];
+            Py_RETURN_NONE;
+        }
+    PyErr_Format(PyExc_ValueError, "variant %R is not supported on this CPU",
+                 name);
+    return NULL;
+}
+
 static PyMethodDef METHODS[] = {
     {"adam", (PyCFunction)(void (*)(void))py_adam, METH_FASTCALL,
      "adam(w, g, m, s, lr, beta_1, beta_2, epsilon): one Adam step in place."},
@@ -487,7 +523,11 @@ static PyMethodDef METHODS[] = {
     {"gather", (PyCFunction)(void (*)(void))py_gather, METH_FASTCALL,
      "gather(a, idx, out): out[:] = a[idx]."},
     {"variant", py_variant, METH_NOARGS,
-     "The CPU variant chosen at import: 'base', 'avx2' or 'avx512'."},
+     "The CPU variant in use: 'baseline', 'avx2' or 'avx512'."},
+    {"variants", py_variants, METH_NOARGS,
+     "The variants this CPU supports, best last (the one chosen at import)."},
+    {"set_variant", py_set_variant, METH_O,
+     "set_variant(name): use another supported variant."},
     {NULL, NULL, 0, NULL}};
 
 static struct PyModuleDef MODULE = {
@@ -511,7 +551,7 @@ static PyObject *codes(const char *const *names, int count)
 
 PyMODINIT_FUNC PyInit__ckernels(void)
 {
-    choose_variant();
+    find_variants();
     PyObject *m = PyModule_Create(&MODULE);
     if (!m)
         return NULL;

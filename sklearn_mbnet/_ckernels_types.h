@@ -1,5 +1,5 @@
 /* One CPU variant's kernels for both element types: _ckernels_impl.h twice.
- * Included by _ckernels.c with VARIANT set (base, avx2, avx512). */
+ * Included by _ckernels.c with VARIANT set (baseline, avx2, avx512). */
 
 #define REAL double
 #define NAME(fn) KCAT(fn, d, VARIANT)

@@ -25,10 +25,20 @@ from _helpers import fit_quiet
 
 needs_compiled = pytest.mark.skipif(_kernels._ckernels is None,
                                     reason="the compiled kernels were not built")
+VARIANTS = _kernels._ckernels.variants() if _kernels._ckernels else []
 SHAPES = [(0, 3), (1, 1), (1, 7), (3, 5), (17, 33)]
 DTYPES = [np.float64, np.float32]
 # float32 kernels use float libm functions, NumPy its own SIMD ones: a few ulps.
 RTOL = {np.float64: 1e-13, np.float32: 2e-6}
+
+
+@pytest.fixture(params=VARIANTS)
+def variant(request):
+    """Each CPU variant of the kernels this machine can run, in turn."""
+    chosen = _kernels._ckernels.variant()
+    _kernels._ckernels.set_variant(request.param)
+    yield request.param
+    _kernels._ckernels.set_variant(chosen)
 
 
 def _values(shape, dtype, seed=0, special=False):
@@ -68,7 +78,7 @@ def _forward_backward(name, x, delta, path):
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("shape", SHAPES)
 @pytest.mark.parametrize("name", sorted(ACTIVATIONS))
-def test_activation_kernels_match_numpy(name, shape, dtype, special):
+def test_activation_kernels_match_numpy(name, shape, dtype, special, variant):
     x, delta = _values(shape, dtype, 2, special), _values(shape, dtype, 3)
     numpy_result = _forward_backward(name, x, delta, "numpy")
     compiled_result = _forward_backward(name, x, delta, "compiled")
@@ -101,7 +111,7 @@ def _targets(name, shape, dtype):
 @pytest.mark.parametrize("shape", SHAPES)
 @pytest.mark.parametrize("name", sorted(_kernels._ckernels.LOSSES)
                          if _kernels._ckernels else [])
-def test_loss_kernels_match_numpy(name, shape, dtype, special):
+def test_loss_kernels_match_numpy(name, shape, dtype, special, variant):
     loss = LOSSES[name]()
     y, raw = _targets(name, shape, dtype), _values(shape, dtype, 6, special)
     expected = _loss_on("numpy", loss, y, raw)
@@ -128,7 +138,7 @@ def _step(optimizer, path, n, dtype, steps=3):
     lambda n, d: SGD(n, d, learning_rate_init=0.01, nesterov=True),
     lambda n, d: SGD(n, d, learning_rate_init=0.01, nesterov=False),
 ], ids=["adam", "sgd-nesterov", "sgd-momentum"])
-def test_optimizer_kernels_match_numpy(make, n, dtype):
+def test_optimizer_kernels_match_numpy(make, n, dtype, variant):
     expected = _step(make(n, dtype), "numpy", n, dtype)
     assert_allclose(_step(make(n, dtype), "compiled", n, dtype), expected,
                     rtol=RTOL[dtype], atol=RTOL[dtype])
@@ -239,6 +249,15 @@ def test_divergence_error_fires_on_the_compiled_path():
         with pytest.raises(ValueError, match="Training diverged"):
             est.fit(X, y)
     assert not hasattr(est, "coefs_")
+
+
+@needs_compiled
+def test_the_best_variant_is_chosen_and_others_can_be_set():
+    c = _kernels._ckernels
+    assert c.variants()[0] == "baseline" and c.variant() == c.variants()[-1]
+    assert kernels_in_use() == f"compiled-{c.variant()}"
+    with pytest.raises(ValueError, match="not supported"):
+        c.set_variant("avx1024")
 
 
 def test_the_switch():
