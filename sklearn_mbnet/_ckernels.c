@@ -71,13 +71,15 @@ static const char *LOSS_NAMES[N_LOSSES] = {
 typedef struct {
     const char *name;
     void (*adam_d)(double *, const double *, double *, double *, Py_ssize_t,
-                   double, double, double, double, double, double);
+                   double, double, double, double, double, double, double,
+                   Py_ssize_t);
     void (*adam_f)(float *, const float *, float *, float *, Py_ssize_t,
-                   float, float, float, float, float, float);
+                   float, float, float, float, float, float, float,
+                   Py_ssize_t);
     void (*sgd_d)(double *, const double *, double *, Py_ssize_t, double,
-                  double, int);
+                  double, int, double, Py_ssize_t);
     void (*sgd_f)(float *, const float *, float *, Py_ssize_t, float, float,
-                  int);
+                  int, float, Py_ssize_t);
     void (*bias_act_d)(double *, const double *, double *, Py_ssize_t,
                        Py_ssize_t, int, int);
     void (*bias_act_f)(float *, const float *, float *, Py_ssize_t,
@@ -217,11 +219,29 @@ static int matrix_shape(Py_buffer *b, Py_ssize_t *n, Py_ssize_t *k)
 
 /* -- optimizers ----------------------------------------------------------- */
 
-/* adam(w, g, m, s, lr, beta_1, beta_2, epsilon): one Adam step in place. */
+/* The L2 term's (l2, n_l2) from args[i], args[i + 1]; n_l2 at most n. */
+static int l2_term(PyObject *const *args, Py_ssize_t n, double *l2,
+                   Py_ssize_t *n_l2)
+{
+    *l2 = PyFloat_AsDouble(args[0]);
+    *n_l2 = PyLong_AsSsize_t(args[1]);
+    if (PyErr_Occurred())
+        return -1;
+    if (*n_l2 < 0 || *n_l2 > n) {
+        PyErr_SetString(PyExc_ValueError, "n_l2 must be between 0 and len(w)");
+        return -1;
+    }
+    return 0;
+}
+
+/* adam(w, g, m, s, lr, beta_1, beta_2, epsilon, l2, n_l2): one Adam step in
+ * place, on the gradient g + l2 w over the first n_l2 values. */
 static PyObject *py_adam(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
     Views v = {.n = 0};
-    if (check_nargs(nargs, 8, "adam") < 0)
+    double l2;
+    Py_ssize_t n_l2;
+    if (check_nargs(nargs, 10, "adam") < 0)
         return NULL;
     double lr = PyFloat_AsDouble(args[4]), b1 = PyFloat_AsDouble(args[5]);
     double b2 = PyFloat_AsDouble(args[6]), eps = PyFloat_AsDouble(args[7]);
@@ -229,17 +249,18 @@ static PyObject *py_adam(PyObject *self, PyObject *const *args, Py_ssize_t nargs
         return NULL;
     char t = hold(&v, args[0], 1, "w");
     if (!t || !hold_same(&v, args + 1, 1, 0, SIZE(v, 0), t)
-        || !hold_same(&v, args + 2, 2, 1, SIZE(v, 0), t))
+        || !hold_same(&v, args + 2, 2, 1, SIZE(v, 0), t)
+        || l2_term(args + 8, SIZE(v, 0), &l2, &n_l2) < 0)
         goto fail;
     Py_ssize_t n = SIZE(v, 0);
     RELEASE_GIL(n);
     if (t == 'd')
         K->adam_d(DATA(v, 0), DATA(v, 1), DATA(v, 2), DATA(v, 3), n, lr, b1,
-                  1 - b1, b2, 1 - b2, eps);
+                  1 - b1, b2, 1 - b2, eps, l2, n_l2);
     else
         K->adam_f(DATA(v, 0), DATA(v, 1), DATA(v, 2), DATA(v, 3), n,
                   (float)lr, (float)b1, (float)(1 - b1), (float)b2,
-                  (float)(1 - b2), (float)eps);
+                  (float)(1 - b2), (float)eps, (float)l2, n_l2);
     ACQUIRE_GIL();
     release(&v);
     Py_RETURN_NONE;
@@ -248,11 +269,14 @@ fail:
     return NULL;
 }
 
-/* sgd(w, g, v, lr, momentum, nesterov): one SGD step in place. */
+/* sgd(w, g, v, lr, momentum, nesterov, l2, n_l2): one SGD step in place, on
+ * the gradient g + l2 w over the first n_l2 values. */
 static PyObject *py_sgd(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
     Views v = {.n = 0};
-    if (check_nargs(nargs, 6, "sgd") < 0)
+    double l2;
+    Py_ssize_t n_l2;
+    if (check_nargs(nargs, 8, "sgd") < 0)
         return NULL;
     double lr = PyFloat_AsDouble(args[3]), mu = PyFloat_AsDouble(args[4]);
     int nesterov = PyObject_IsTrue(args[5]);
@@ -260,15 +284,17 @@ static PyObject *py_sgd(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
         return NULL;
     char t = hold(&v, args[0], 1, "w");
     if (!t || !hold_same(&v, args + 1, 1, 0, SIZE(v, 0), t)
-        || !hold_same(&v, args + 2, 1, 1, SIZE(v, 0), t))
+        || !hold_same(&v, args + 2, 1, 1, SIZE(v, 0), t)
+        || l2_term(args + 6, SIZE(v, 0), &l2, &n_l2) < 0)
         goto fail;
     Py_ssize_t n = SIZE(v, 0);
     RELEASE_GIL(n);
     if (t == 'd')
-        K->sgd_d(DATA(v, 0), DATA(v, 1), DATA(v, 2), n, lr, mu, nesterov);
+        K->sgd_d(DATA(v, 0), DATA(v, 1), DATA(v, 2), n, lr, mu, nesterov, l2,
+                 n_l2);
     else
         K->sgd_f(DATA(v, 0), DATA(v, 1), DATA(v, 2), n, (float)lr, (float)mu,
-                 nesterov);
+                 nesterov, (float)l2, n_l2);
     ACQUIRE_GIL();
     release(&v);
     Py_RETURN_NONE;
@@ -511,9 +537,9 @@ static PyObject *py_set_variant(PyObject *self, PyObject *name)
 
 static PyMethodDef METHODS[] = {
     {"adam", (PyCFunction)(void (*)(void))py_adam, METH_FASTCALL,
-     "adam(w, g, m, s, lr, beta_1, beta_2, epsilon): one Adam step in place."},
+     "adam(w, g, m, s, lr, beta_1, beta_2, epsilon, l2, n_l2): one Adam step."},
     {"sgd", (PyCFunction)(void (*)(void))py_sgd, METH_FASTCALL,
-     "sgd(w, g, v, lr, momentum, nesterov): one SGD step in place."},
+     "sgd(w, g, v, lr, momentum, nesterov, l2, n_l2): one SGD step."},
     {"bias_act", (PyCFunction)(void (*)(void))py_bias_act, METH_FASTCALL,
      "bias_act(z, bias, out, code, keep_z): out = f(z + bias)."},
     {"act_backward", (PyCFunction)(void (*)(void))py_act_backward, METH_FASTCALL,

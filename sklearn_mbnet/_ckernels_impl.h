@@ -13,16 +13,22 @@
  * NumPy, which the trainer's divergence checks rely on.
  */
 
+/* The optimizers' gradient of the first n_l2 values carries the L2 term,
+ * g + l2 w (Objective.descend: l2 = alpha / sum(w), the weights first in the
+ * flat vector); the rest is g as it is. */
+#define GRADIENT(i) (i < n_l2 ? g[i] + l2 * w[i] : g[i])
+
 /* Adam, one pass (optimizers.Adam), with c1 = 1 - b1 and c2 = 1 - b2
  * rounded from double as NumPy's scalars are (1 - 0.999f in float is 5e-5
  * off 0.001):
  *   m = b1 m + c1 g;  s = b2 s + c2 g^2;  w -= lr m / (sqrt(s) + eps) */
 static void NAME(adam)(REAL *restrict w, const REAL *restrict g,
                        REAL *restrict m, REAL *restrict s, Py_ssize_t n,
-                       REAL lr, REAL b1, REAL c1, REAL b2, REAL c2, REAL eps)
+                       REAL lr, REAL b1, REAL c1, REAL b2, REAL c2, REAL eps,
+                       REAL l2, Py_ssize_t n_l2)
 {
     for (Py_ssize_t i = 0; i < n; i++) {
-        REAL gi = g[i];
+        REAL gi = GRADIENT(i);
         REAL mi = b1 * m[i] + c1 * gi;
         REAL si = b2 * s[i] + c2 * (gi * gi);
         m[i] = mi;
@@ -35,22 +41,17 @@ static void NAME(adam)(REAL *restrict w, const REAL *restrict g,
  *   v = momentum v - lr g;  w += v  (or, Nesterov, w += momentum v - lr g) */
 static void NAME(sgd)(REAL *restrict w, const REAL *restrict g,
                       REAL *restrict v, Py_ssize_t n, REAL lr, REAL momentum,
-                      int nesterov)
+                      int nesterov, REAL l2, Py_ssize_t n_l2)
 {
-    if (nesterov) {
-        for (Py_ssize_t i = 0; i < n; i++) {
-            REAL vi = momentum * v[i] - lr * g[i];
-            v[i] = vi;
-            w[i] += momentum * vi - lr * g[i];
-        }
-    } else {
-        for (Py_ssize_t i = 0; i < n; i++) {
-            REAL vi = momentum * v[i] - lr * g[i];
-            v[i] = vi;
-            w[i] += vi;
-        }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        REAL gi = GRADIENT(i);
+        REAL vi = momentum * v[i] - lr * gi;
+        v[i] = vi;
+        w[i] += nesterov ? momentum * vi - lr * gi : vi;
     }
 }
+
+#undef GRADIENT
 
 /* expit(x) = 1 / (1 + exp(-x)), with exp taken of -|x| so it cannot overflow. */
 static inline REAL NAME(expit)(REAL x)

@@ -20,6 +20,10 @@ Adam, at step ``k`` (1-based)::
     lr_k = learning_rate_init * sqrt(1 - beta_2**k) / (1 - beta_1**k)
     w <- w - lr_k * m / (sqrt(s) + epsilon)
 
+``step`` can also add an L2 term ``l2 * w`` to the gradient of the first
+``n_l2`` parameters (the weights of the flat vector), in the same pass on
+the compiled path.
+
 The state (velocity, moments, step count, learning rate) lives in the
 optimizer, so it carries over from one ``partial_fit`` call to the next.
 
@@ -60,13 +64,15 @@ class SGD:
     def n_params(self):
         return self.velocity.size
 
-    def step(self, params, grad):
-        """One update of ``params`` in place from the gradient ``grad``."""
+    def step(self, params, grad, l2=0.0, n_l2=0):
+        """One update of ``params`` in place from the gradient ``grad``, plus
+        ``l2 * params`` over the first ``n_l2`` values (see ``add_l2``)."""
         v, lr = self.velocity, self.learning_rate
         kernels = _kernels.compiled()
         if kernels is not None:  # the same formulas in one pass
-            kernels.sgd(params, grad, v, lr, self.momentum, self.nesterov)
+            kernels.sgd(params, grad, v, lr, self.momentum, self.nesterov, l2, n_l2)
             return
+        add_l2(params, grad, l2, n_l2)
         _kernels.scal(self.momentum, v)
         _kernels.axpy(-lr, grad, v)  # v = momentum v - lr g
         if self.nesterov:
@@ -121,8 +127,9 @@ class Adam:
     def n_params(self):
         return self.m.size
 
-    def step(self, params, grad):
-        """One update of ``params`` in place from the gradient ``grad``."""
+    def step(self, params, grad, l2=0.0, n_l2=0):
+        """One update of ``params`` in place from the gradient ``grad``, plus
+        ``l2 * params`` over the first ``n_l2`` values (see ``add_l2``)."""
         b1, b2, m, s = self.beta_1, self.beta_2, self.m, self.s
         self.t += 1
         self.learning_rate = (
@@ -130,8 +137,10 @@ class Adam:
         )
         kernels = _kernels.compiled()
         if kernels is not None:  # the same formulas in one pass
-            kernels.adam(params, grad, m, s, self.learning_rate, b1, b2, self.epsilon)
+            kernels.adam(params, grad, m, s, self.learning_rate, b1, b2, self.epsilon,
+                         l2, n_l2)
             return
+        add_l2(params, grad, l2, n_l2)
         if self._work is None:
             self._work = np.empty_like(m)
         work = self._work
@@ -150,6 +159,14 @@ class Adam:
 
     def on_plateau(self):
         return True, "Stopping."
+
+
+def add_l2(params, grad, l2, n_l2):
+    """``grad[:n_l2] += l2 * params[:n_l2]``: the gradient of the L2 penalty
+    (l2 / 2) ||params[:n_l2]||^2, which the compiled steps fold into their
+    single pass; ``grad`` then holds the whole gradient."""
+    if l2 and n_l2:
+        _kernels.axpy(l2, params[:n_l2], grad[:n_l2])
 
 
 def _float_power(base, exponent):

@@ -122,11 +122,11 @@ def test_loss_kernels_match_numpy(name, shape, dtype, special, variant):
                         equal_nan=True)
 
 
-def _step(optimizer, path, n, dtype, steps=3):
+def _step(optimizer, path, n, dtype, l2, steps=3):
     params, grad = _values(n, dtype, 7), _values(n, dtype, 8)
     with _kernels.use(path):
         for _ in range(steps):
-            optimizer.step(params, grad)
+            optimizer.step(params, grad.copy(), l2, n // 2)
     return params
 
 
@@ -138,9 +138,10 @@ def _step(optimizer, path, n, dtype, steps=3):
     lambda n, d: SGD(n, d, learning_rate_init=0.01, nesterov=True),
     lambda n, d: SGD(n, d, learning_rate_init=0.01, nesterov=False),
 ], ids=["adam", "sgd-nesterov", "sgd-momentum"])
-def test_optimizer_kernels_match_numpy(make, n, dtype, variant):
-    expected = _step(make(n, dtype), "numpy", n, dtype)
-    assert_allclose(_step(make(n, dtype), "compiled", n, dtype), expected,
+@pytest.mark.parametrize("l2", [0.0, 0.3])
+def test_optimizer_kernels_match_numpy(make, n, dtype, l2, variant):
+    expected = _step(make(n, dtype), "numpy", n, dtype, l2)
+    assert_allclose(_step(make(n, dtype), "compiled", n, dtype, l2), expected,
                     rtol=RTOL[dtype], atol=RTOL[dtype])
 
 
@@ -186,12 +187,16 @@ def test_kernels_reject_mismatched_arrays():
     c = _kernels._ckernels
     w = np.zeros(5)
     with pytest.raises(ValueError, match="matching sizes"):
-        c.adam(w, np.zeros(4), np.zeros(5), np.zeros(5), 0.1, 0.9, 0.999, 1e-8)
+        c.adam(w, np.zeros(4), np.zeros(5), np.zeros(5), 0.1, 0.9, 0.999, 1e-8, 0, 0)
     with pytest.raises(ValueError, match="matching sizes"):
         c.adam(w, np.zeros(5, np.float32), np.zeros(5), np.zeros(5), 0.1, 0.9,
-               0.999, 1e-8)
+               0.999, 1e-8, 0.0, 0)
+    with pytest.raises(ValueError, match="n_l2"):
+        c.adam(w, w.copy(), w.copy(), w.copy(), 0.1, 0.9, 0.999, 1e-8, 0.1, 6)
     with pytest.raises(TypeError, match="float64 or float32"):
-        c.sgd(np.zeros(5, np.int64), w, w, 0.1, 0.9, True)
+        c.sgd(np.zeros(5, np.int64), w, w, 0.1, 0.9, True, 0.0, 0)
+    with pytest.raises(TypeError, match="takes 8 arguments"):
+        c.sgd(w, w, w, 0.1, 0.9, True)
     with pytest.raises(ValueError, match="matching sizes"):
         c.bias_act(np.zeros((3, 4)), np.zeros(3), np.zeros((3, 4)), 3, False)
     with pytest.raises((BufferError, ValueError)):  # not C-contiguous
