@@ -20,7 +20,12 @@ estimators have no ``set_callbacks``, and everything else works as before.
 """
 
 import math
+import os
+import tempfile
 import time
+from numbers import Integral
+
+import numpy as np
 
 import scipy
 from sklearn.utils.fixes import parse_version
@@ -173,6 +178,12 @@ class TrainingState:
 
     Valid during the hooks of one fit; reading it after ``on_train_end``
     raises ``RuntimeError`` (keep the values you need, not the view).
+    The estimators build it; the attributes below are what to read.
+
+    Parameters
+    ----------
+    source : object
+        The running trainer (or L-BFGS run) that the view reads.
 
     Attributes
     ----------
@@ -216,21 +227,35 @@ class TrainingState:
                                "of its fit; copy the values you need.")
         return self._source
 
-    n_iter = property(lambda self: self._get().n_iter)
-    loss = property(lambda self: self._get().loss)
-    t = property(lambda self: getattr(self._get(), "t", None))
+    @property
+    def n_iter(self):
+        """Epochs (L-BFGS iterations) finished in this call."""
+        return self._get().n_iter
+
+    @property
+    def loss(self):
+        """The last finished epoch's training loss."""
+        return self._get().loss
+
+    @property
+    def t(self):
+        """Training samples seen (None with 'lbfgs')."""
+        return getattr(self._get(), "t", None)
 
     @property
     def epoch(self):
+        """Epochs in the training record."""
         source = self._get()
         return len(self._history.loss_curve) if self._history else source.n_iter
 
     @property
     def validation_score(self):
+        """The last finished epoch's validation score, or None."""
         return self._last("validation_scores")
 
     @property
     def validation_loss(self):
+        """The last finished epoch's validation loss, or None."""
         return self._last("validation_losses")
 
     def _last(self, curve):
@@ -240,10 +265,12 @@ class TrainingState:
 
     @property
     def coefs_(self):
+        """A copy of the current weight matrices."""
         return [c.copy() for c in self._get().network.coefs]
 
     @property
     def intercepts_(self):
+        """A copy of the current bias vectors."""
         return [b.copy() for b in self._get().network.intercepts]
 
     def request_stop(self):
@@ -321,3 +348,29 @@ def _fitted_state(source):
     return {"coefs_": [c.copy() for c in network.coefs],
             "intercepts_": [b.copy() for b in network.intercepts],
             "n_iter_": source.n_iter, "_network": None}
+
+
+# -- helpers of sklearn_mbnet.callbacks ----------------------------------------
+
+def check_number(name, value, kind, low):
+    """A callback's numeric argument: a ``kind`` (not a bool), finite, >= ``low``."""
+    if isinstance(value, bool) or not isinstance(value, kind):
+        raise TypeError(f"{name} must be {'an int' if kind is Integral else 'a number'}"
+                        f", got {type(value).__name__}.")
+    if not value >= low or not np.isfinite(value):
+        raise ValueError(f"{name} must be a finite number >= {low}, got {value!r}.")
+
+
+def write_atomically(path, arrays):
+    """``numpy.savez`` into a temporary file, then rename it to ``path``."""
+    directory = os.path.dirname(os.path.abspath(path))
+    fd, temporary = tempfile.mkstemp(dir=directory, prefix=".checkpoint-",
+                                     suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as file:
+            np.savez(file, **arrays)
+        os.replace(temporary, path)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise

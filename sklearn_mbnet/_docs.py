@@ -124,13 +124,17 @@ _DROPOUT_AND_SCORING = """\
         as HistGradientBoosting's does).
 
     callbacks : list of callbacks, default=None
-        Objects watching each fit, from :mod:`sklearn_mbnet.callbacks`
+        Objects watching each ``fit`` and ``partial_fit`` call, from
+        :mod:`sklearn_mbnet.callbacks`
         (:class:`~sklearn_mbnet.callbacks.EarlyStopping`,
-        :class:`~sklearn_mbnet.callbacks.Checkpoint`, ...) or your own with
-        any of the methods ``on_train_begin``, ``on_epoch_end``... that those
-        document. They work with every solver and every scikit-learn version;
-        scikit-learn's own callbacks (``set_callbacks``, scikit-learn 1.9+)
-        work beside them.
+        :class:`~sklearn_mbnet.callbacks.Checkpoint`,
+        :class:`~sklearn_mbnet.callbacks.LambdaCallback`) or subclasses of
+        :class:`~sklearn_mbnet.callbacks.Callback`: their hooks
+        (``on_train_begin``, ``on_epoch_end``, ...) get a read-only view of
+        the fit and may ask it to stop. ``clone`` gives each copy of the
+        estimator deep copies of them. They work with every solver and every
+        scikit-learn version; scikit-learn's own callbacks (``set_callbacks``,
+        scikit-learn 1.9+) work beside them.
 """
 
 _CLASS_WEIGHT = """\

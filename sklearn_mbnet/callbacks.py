@@ -18,13 +18,13 @@ and ``on_train_end`` are called. A ``partial_fit`` call is a fit of one epoch.
 
 import inspect
 import os
-import tempfile
 from numbers import Integral, Real
 
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
-from ._callbacks import BatchEvents, TrainingState, UserEvents
+from ._callbacks import (BatchEvents, TrainingState, UserEvents, check_number,
+                         write_atomically)
 
 __all__ = ["Callback", "Checkpoint", "EarlyStopping", "LambdaCallback",
            "TrainingState", "load_checkpoint"]
@@ -40,27 +40,65 @@ class Callback:
     """
 
     def on_train_begin(self, state):
-        """Called once, before the first epoch."""
+        """Called once, before the first epoch.
+
+        Parameters
+        ----------
+        state : TrainingState
+            The fit as it stands.
+        """
 
     def on_epoch_begin(self, state):
-        """Called before each epoch (not with 'lbfgs')."""
+        """Called before each epoch (not with 'lbfgs').
+
+        Parameters
+        ----------
+        state : TrainingState
+            The fit as it stands.
+        """
 
     def on_batch_end(self, state):
         """Called after each mini-batch step (not with 'lbfgs').
 
-        Only callbacks that override it are called per step, so the others
-        cost nothing there.
+        Parameters
+        ----------
+        state : TrainingState
+            The fit as it stands.
+
+        Notes
+        -----
+        Only callbacks that override it are called per step, so the
+        others cost nothing there.
         """
 
     def on_epoch_end(self, state):
-        """Called after each epoch, once its loss (and validation) is known."""
+        """Called after each epoch, once its loss (and validation) is known.
+
+        Parameters
+        ----------
+        state : TrainingState
+            The fit as it stands.
+        """
 
     def on_plateau(self, state, message):
-        """Called when the estimator's own stopping rule fires; ``message``
-        is its ``verbose`` line."""
+        """Called when the estimator's own stopping rule fires.
+
+        Parameters
+        ----------
+        state : TrainingState
+            The fit as it stands.
+        message : str
+            The rule's ``verbose`` line.
+        """
 
     def on_train_end(self, state):
-        """Called once after the last epoch (not when the fit raises)."""
+        """Called once after the last epoch (not when the fit raises).
+
+        Parameters
+        ----------
+        state : TrainingState
+            The fit as it stands.
+        """
 
     def __repr__(self):
         """The class and the constructor arguments that differ from their
@@ -95,10 +133,17 @@ class _Monitoring(Callback):
         if monitor not in ("auto", *_MONITORS):
             raise ValueError(f"monitor must be one of 'auto', "
                              f"{', '.join(map(repr, _MONITORS))}; got {monitor!r}.")
-        _check_number("min_delta", min_delta, Real, 0)
+        check_number("min_delta", min_delta, Real, 0)
         self.monitor, self.min_delta = monitor, min_delta
 
     def on_train_begin(self, state):
+        """Resolve ``monitor`` and start afresh, unless continuing a fit.
+
+        Parameters
+        ----------
+        state : TrainingState
+            The fit as it stands.
+        """
         monitor = self.monitor
         if monitor == "auto":
             monitor = "validation_score" if state.has_validation else "loss"
@@ -112,6 +157,13 @@ class _Monitoring(Callback):
             self._reset()
 
     def on_epoch_end(self, state):
+        """Judge the epoch that just ended.
+
+        Parameters
+        ----------
+        state : TrainingState
+            The fit as it stands.
+        """
         value = getattr(state, self.monitor_)
         sign = _MONITORS[self.monitor_]
         if np.isfinite(value) and (self.best_ is None or
@@ -174,7 +226,7 @@ class EarlyStopping(_Monitoring):
 
     def __init__(self, monitor="auto", patience=10, min_delta=0.0):
         super().__init__(monitor, min_delta)
-        _check_number("patience", patience, Integral, 1)
+        check_number("patience", patience, Integral, 1)
         self.patience = patience
 
     def _reset(self):
@@ -234,22 +286,7 @@ class Checkpoint(_Monitoring):
         arrays.update((f"intercepts_{i}", b) for i, b in enumerate(state.intercepts_))
         arrays.update(n_iter=state.n_iter, epoch=state.epoch,
                       monitor=self.monitor_, value=self.best_)
-        _write_atomically(self.path, arrays)
-
-
-def _write_atomically(path, arrays):
-    """``numpy.savez`` into a temporary file, then rename it to ``path``."""
-    directory = os.path.dirname(os.path.abspath(path))
-    fd, temporary = tempfile.mkstemp(dir=directory, prefix=".checkpoint-",
-                                     suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as file:
-            np.savez(file, **arrays)
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise
+        write_atomically(self.path, arrays)
 
 
 def load_checkpoint(estimator, path):
@@ -298,15 +335,18 @@ def _layers(archive, name, path):
 
 
 class LambdaCallback(Callback):
-    """A callback from functions: each given hook is called as ``hook(state)``
-    (``on_plateau`` as ``hook(state, message)``).
+    """A callback made of functions, one per hook.
+
+    Each function given is called as ``hook(state)`` (``on_plateau`` as
+    ``hook(state, message)``); None does nothing. Functions defined at module
+    level pickle; lambdas do not.
 
     Parameters
     ----------
-    on_train_begin, on_epoch_begin, on_batch_end, on_epoch_end, on_plateau, \
-            on_train_end : callable or None, default=None
-        The hooks; None does nothing. Functions defined at module level keep
-        the estimator picklable; lambdas do not pickle.
+    on_train_begin, on_epoch_begin, on_batch_end : callable or None, default=None
+        The hooks of the fit's start, of each epoch's start, of each step.
+    on_epoch_end, on_plateau, on_train_end : callable or None, default=None
+        The hooks of each epoch's end, of the estimator's rule, of the end.
     """
 
     def __init__(self, on_train_begin=None, on_epoch_begin=None, on_batch_end=None,
@@ -324,14 +364,6 @@ class LambdaCallback(Callback):
     def __repr__(self):
         given = [f"{name}={value!r}" for name, value in vars(self).items()]
         return f"LambdaCallback({', '.join(given)})"
-
-
-def _check_number(name, value, kind, low):
-    if isinstance(value, bool) or not isinstance(value, kind):
-        raise TypeError(f"{name} must be {'an int' if kind is Integral else 'a number'}"
-                        f", got {type(value).__name__}.")
-    if not value >= low or not np.isfinite(value):
-        raise ValueError(f"{name} must be a finite number >= {low}, got {value!r}.")
 
 
 # -- the trainer's side ------------------------------------------------------
