@@ -219,9 +219,10 @@ class EarlyStopping(_Monitoring):
     wait_ : int
         Epochs since the best one.
     stopped_epoch_ : int or None
-        The epoch after which it stopped the fit, or None. With
-        ``partial_fit``, which runs one epoch per call, it counts across
-        calls: stop calling once it is set.
+        The epoch after which it stopped the fit, or None. A call that
+        continues a fit (``partial_fit``, one epoch per call, or
+        ``warm_start=True``) counts on from the previous call: stop calling
+        ``partial_fit`` once it is set.
     """
 
     def __init__(self, monitor="auto", patience=10, min_delta=0.0):
