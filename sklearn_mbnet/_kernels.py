@@ -35,12 +35,24 @@ _PATH = {"compiled": _ckernels is not None
 
 
 def kernels_in_use():
-    """Which numeric kernels run: ``'numpy'``, or ``'compiled-<variant>'``
-    with the CPU variant chosen at import (``baseline``, ``avx2``, ``avx512``).
+    """Say which numeric kernels the estimators run.
 
     The compiled kernels are an optional C extension built by ``pip install``
     when a C compiler works; ``SKLEARN_MBNET_KERNELS=off`` in the environment
-    forces the NumPy path.
+    at import forces the NumPy path.
+
+    Returns
+    -------
+    path : str
+        ``'numpy'``, or ``'compiled-<variant>'`` with the CPU variant chosen
+        at import: ``'baseline'``, ``'avx2'`` or ``'avx512'``.
+
+    Examples
+    --------
+    >>> import sklearn_mbnet
+    >>> sklearn_mbnet.kernels_in_use() in ("numpy", "compiled-baseline",
+    ...     "compiled-avx2", "compiled-avx512")
+    True
     """
     return f"compiled-{_ckernels.variant()}" if _PATH["compiled"] else "numpy"
 
