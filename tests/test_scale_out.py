@@ -228,3 +228,24 @@ def test_grid_search_under_the_ray_joblib_backend(data):
         ray.shutdown()
     print(f"GridSearchCV on ray's joblib backend: {t_ray:.2f} s")
     _assert_same_search(on_ray, sequential)
+
+
+def test_incremental_passes_a_dask_sample_weight_whole_to_every_block(client, data):
+    """A known limit of dask-ml (docs/scaling.rst): the weights are not split
+    into blocks. The workaround, a loop over the blocks with their weights,
+    trains as a local loop does."""
+    X, y = data
+    X, y, w = X[:4000], y[:4000], np.linspace(0.5, 1.5, 4000)
+    dX = da.from_array(X, chunks=(1000, N_FEATURES))
+    dy, dw = da.from_array(y, chunks=1000), da.from_array(w, chunks=1000)
+    inc = dask_ml_wrappers.Incremental(_estimator(), shuffle_blocks=False)
+    with pytest.raises(ValueError, match=r"sample_weight.shape == \(4000,\), expected"):
+        inc.fit(dX, dy, classes=CLASSES, sample_weight=dw)
+    looped, local = _estimator(), _estimator()
+    for X_block, y_block, w_block in zip(dX.blocks, dy.blocks, dw.blocks):
+        X_block, y_block, w_block = client.compute([X_block, y_block, w_block], sync=True)
+        looped.partial_fit(X_block, y_block, classes=CLASSES, sample_weight=w_block)
+    for rows in np.split(np.arange(4000), 4):
+        local.partial_fit(X[rows], y[rows], classes=CLASSES, sample_weight=w[rows])
+    for a, b in zip(looped.coefs_, local.coefs_):
+        np.testing.assert_array_equal(a, b)
