@@ -141,10 +141,12 @@ class Trainer:
     def fit(self, train, n_epochs, validation=None, t=0):
         """Run up to ``n_epochs`` epochs; ``t`` is the samples seen before.
 
-        Sets ``n_iter`` (epochs run), ``t`` and ``loss``. Raises ``Diverged``
-        when an epoch ends on a non-finite loss or weight, unless early
-        stopping, which then stops and keeps the best weights. Returns
-        whether the epoch budget ran out.
+        ``train`` is a ``Batch``, or a ``Subset`` of one (early stopping's
+        held-in rows, gathered batch by batch). Sets ``n_iter`` (epochs
+        run), ``t`` and ``loss``. Raises ``Diverged`` when an epoch ends on
+        a non-finite loss or weight, unless early stopping, which then stops
+        and keeps the best weights. Returns whether the epoch budget ran
+        out.
         """
         self.t, net = t, self.objective.network
         if self.shuffle:
