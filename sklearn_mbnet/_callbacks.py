@@ -27,10 +27,6 @@ from numbers import Integral
 
 import numpy as np
 
-import scipy
-from sklearn.utils.fixes import parse_version
-
-from ._training import LbfgsRun
 
 try:
     from sklearn.callback import CallbackSupportMixin, with_callbacks
@@ -44,20 +40,6 @@ except ImportError:  # scikit-learn < 1.9
         return method
 else:
     HAVE_CALLBACKS = True
-
-
-# scipy's L-BFGS-B stops when its callback raises StopIteration from 1.11 on.
-SCIPY_HALTS_LBFGS = parse_version(scipy.__version__) >= parse_version("1.11")
-
-
-def halt_lbfgs(source):
-    """End an L-BFGS run from its iteration's ``epoch_end`` (the trainer's
-    ``request_stop`` does not stop scipy): raise ``StopIteration``, which
-    scipy 1.11+ takes as a halt. Does nothing for the stochastic trainer, or
-    on an older scipy, where the exception would abort the fit.
-    """
-    if isinstance(source, LbfgsRun) and SCIPY_HALTS_LBFGS:
-        raise StopIteration
 
 
 def wants_callbacks(estimator):
@@ -142,7 +124,6 @@ class SklearnCallbacks:
     def epoch_end(self, trainer, info):
         if self._end_epoch(trainer):
             trainer.request_stop()
-            halt_lbfgs(trainer)  # this listener runs last: all saw the iteration
 
     def _end_epoch(self, trainer):
         """Close the epoch's task (opening it first for L-BFGS, which reports
@@ -310,7 +291,6 @@ class UserEvents:
         self._run("on_epoch_end")
         if self.state.stop_requested:  # after every callback saw the epoch
             source.request_stop()
-            halt_lbfgs(source)
 
     def plateau(self, source, message):
         self._run("on_plateau", message)

@@ -19,14 +19,21 @@ zero is skipped.
 from dataclasses import dataclass
 
 import numpy as np
+import scipy
 import scipy.optimize
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import gen_batches
+from sklearn.utils.fixes import parse_version
 
 from . import _kernels
 from ._objective import Batch, Subset, weighted_mean
 from ._warn import warn
 from .layers import StepContext
+
+# scipy's L-BFGS ends cleanly when its callback raises StopIteration from 1.11
+# on; before, the exception would abort the fit, so a stop is not honoured.
+SCIPY_HALTS_ON_STOP_ITERATION = (
+    parse_version(scipy.__version__) >= parse_version("1.11"))
 
 
 class Diverged(ArithmeticError):
@@ -287,10 +294,12 @@ class LbfgsRun:
     network: object
     n_iter: int = 0
     loss: float = None
+    stop_requested: bool = False
 
     def request_stop(self):
-        """Not honoured: scipy's L-BFGS stops on StopIteration only from scipy
-        1.11 on; the run goes on to its own end."""
+        """End the run after this iteration, once every listener has seen it
+        (scipy 1.11+ halts L-BFGS on StopIteration; older scipy runs on)."""
+        self.stop_requested = True
 
 
 def fit_lbfgs(objective, data, *, max_iter, max_fun, tol, listeners=()):
@@ -314,6 +323,8 @@ def fit_lbfgs(objective, data, *, max_iter, max_fun, tol, listeners=()):
         run.loss = getattr(intermediate_result, "fun", run.loss)
         run.n_iter += 1
         _emit(listeners, "epoch_end", run, EpochInfo(run.n_iter, run.loss))
+        if run.stop_requested and SCIPY_HALTS_ON_STOP_ITERATION:
+            raise StopIteration
 
     _emit(listeners, "train_begin", run)
     result = scipy.optimize.minimize(
@@ -321,7 +332,7 @@ def fit_lbfgs(objective, data, *, max_iter, max_fun, tol, listeners=()):
         options={"maxfun": max_fun, "maxiter": max_iter, "gtol": tol},
         callback=iteration_end,
     )
-    if result.status != 0:
+    if result.status != 0 and not run.stop_requested:
         warn(
             "lbfgs failed to converge after "
             f"{result.nit} iteration(s) (status={result.status}): {result.message}"

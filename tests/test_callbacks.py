@@ -24,7 +24,8 @@ from sklearn.preprocessing import StandardScaler
 
 from sklearn_mbnet import MLPClassifier, MLPRegressor
 from sklearn_mbnet import _callbacks
-from sklearn_mbnet._callbacks import HAVE_CALLBACKS, SCIPY_HALTS_LBFGS
+from sklearn_mbnet._callbacks import HAVE_CALLBACKS
+from sklearn_mbnet._training import SCIPY_HALTS_ON_STOP_ITERATION as SCIPY_HALTS_LBFGS
 from sklearn_mbnet.callbacks import EarlyStopping, LambdaCallback
 
 needs_callbacks = pytest.mark.skipif(not HAVE_CALLBACKS,

@@ -21,7 +21,7 @@ from sklearn.exceptions import ConvergenceWarning, NotFittedError
 from sklearn.model_selection import GridSearchCV
 
 from sklearn_mbnet import MLPClassifier, MLPRegressor
-from sklearn_mbnet._callbacks import SCIPY_HALTS_LBFGS
+from sklearn_mbnet._training import SCIPY_HALTS_ON_STOP_ITERATION as SCIPY_HALTS_LBFGS
 from sklearn_mbnet._training import EpochInfo
 from sklearn_mbnet.callbacks import (
     Callback,
@@ -176,6 +176,16 @@ def test_early_stopping_ends_lbfgs_at_the_rule_s_iteration():
         X, y)
     expected = stop_epoch(losses, 2, 0.05)
     assert est.n_iter_ == expected == len(losses) == es.stopped_epoch_
+
+
+@pytest.mark.skipif(not SCIPY_HALTS_LBFGS, reason="scipy < 1.11 cannot halt L-BFGS")
+def test_a_requested_lbfgs_stop_is_not_a_convergence_failure():
+    X, y = _data()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        est = _clf(solver="lbfgs", max_iter=200, callbacks=[
+            EarlyStopping(patience=1, min_delta=1e9)]).fit(X, y)
+    assert est.n_iter_ == 2  # the first iteration is the best; one more fails
 
 
 def test_early_stopping_across_partial_fit_calls():
