@@ -141,8 +141,8 @@ def test_default_params_match_sklearn(kind):
 
 
 EXTRA_DEFAULTS = {
-    "clf": {"class_weight": None, "dropout": 0.0, "scoring": None},
-    "reg": {"huber_delta": 1.0, "dropout": 0.0, "scoring": None},
+    "clf": {"class_weight": None, "dropout": 0.0, "scoring": None, "callbacks": None},
+    "reg": {"huber_delta": 1.0, "dropout": 0.0, "scoring": None, "callbacks": None},
 }
 
 
