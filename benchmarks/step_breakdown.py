@@ -5,7 +5,7 @@ For each workload, an estimator is fitted for one epoch, and the trainer
 that fit built (its network, loss, optimizer and step context, caught as
 ``Trainer.fit`` is called) is timed part by part on one batch: the row
 gather, the forward pass, the output link with the loss gradient, the
-backward pass, the L2 term and the optimizer step, each called as ``fit``
+backward pass, and the optimizer step with the L2 term, each called as ``fit``
 calls it, in a step's order, so that each meets the caches as a step
 leaves them; then the whole step. The matrix products of the passes are
 timed alone on the network's weights (``_floors``); the rest of each pass
@@ -99,10 +99,12 @@ def step_parts(trainer, X, n_outputs, batch_size, rng):
         "backward": (lambda: net.backward(delta), None),
         "backward GEMMs": (
             lambda: backward_products(inputs, weights, deltas, grads), None),
-        "L2 term": (lambda: net.add_penalty_grad(objective.alpha / batch_size),
-                    None),
-        "optimizer step": (
-            lambda: trainer.optimizer.step(net.params, net.grad), restore),
+        # Objective.descend hands the L2 term to the step, which folds it
+        # into its pass on the compiled path (a separate axpy on NumPy's).
+        "optimizer step + L2 term": (
+            lambda: trainer.optimizer.step(net.params, net.grad,
+                                           objective.alpha / batch_size, net.n_coef),
+            restore),
         "whole step (gather + Trainer.step)": (
             lambda: trainer.step(gather()), restore),
     }
@@ -141,7 +143,7 @@ ROWS = [("row gather (X, Y)", "row gather (X, Y)"),
         ("backward: GEMMs", "backward GEMMs"),
         ("backward: activation derivative + bias gradients",
          ("backward", "backward GEMMs")),
-        ("L2 term", "L2 term"), ("optimizer step", "optimizer step")]
+        ("optimizer step + L2 term", "optimizer step + L2 term")]
 
 
 def table_rows(medians):

@@ -96,6 +96,29 @@ class Objective:
 
         The returned value leaves out the penalty, which ``penalty`` gives.
         """
+        value = self._data_value_and_grad(batch, ctx)
+        if self.alpha:
+            # d/dW of alpha/2 ||W||^2 / sum(w)
+            net = self.network
+            net.add_penalty_grad(self.alpha / batch.total_weight)
+        return value
+
+    def descend(self, batch, optimizer, ctx=None):
+        """One ``optimizer`` step on J_B; returns the batch's mean data loss.
+
+        The same step as ``optimizer.step`` on ``value_and_grad``'s gradient,
+        but the penalty's part, alpha/sum(w) W, goes to the optimizer, which
+        folds it into its own pass over the vectors (one pass fewer);
+        ``network.grad`` then holds the data term only.
+        """
+        value = self._data_value_and_grad(batch, ctx)
+        net = self.network
+        l2 = self.alpha / batch.total_weight if self.alpha else 0.0
+        optimizer.step(net.params, net.grad, l2, net.n_coef)
+        return value
+
+    def _data_value_and_grad(self, batch, ctx):
+        """Mean data loss; ``network.grad`` = its gradient, without the penalty."""
         net, total = self.network, batch.total_weight
         raw = net.forward(batch.X, ctx or StepContext(training=True))
         losses, delta = self.loss.loss_gradient(batch.Y, raw, gradient_out=raw)
@@ -106,9 +129,6 @@ class Objective:
             delta *= (batch.sample_weight / total)[:, np.newaxis]
         value = weighted_mean(losses, batch)
         net.backward(delta)
-        if self.alpha:
-            # d/dW of alpha/2 ||W||^2 / sum(w)
-            net.add_penalty_grad(self.alpha / total)
         return value
 
     def penalty(self, total_weight):

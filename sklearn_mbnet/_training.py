@@ -232,10 +232,7 @@ class Trainer:
         total = float(batch.total_weight)
         if total == 0:
             return 0.0  # nothing to learn from: no step
-        value = self.objective.value_and_grad(batch, self._ctx)
-        net = self.objective.network
-        self.optimizer.step(net.params, net.grad)
-        return value * total
+        return self.objective.descend(batch, self.optimizer, self._ctx) * total
 
 
 def _emit(listeners, event, *args):
