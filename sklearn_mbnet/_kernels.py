@@ -117,6 +117,8 @@ def scal(a, x):
 
 def matmul(a, b, out):
     """``out = a @ b``; ``a`` may be a sparse matrix."""
+    if isinstance(a, np.ndarray):  # first: issparse costs 2 us a call
+        return np.matmul(a, b, out=out)
     if sparse.issparse(a):
         out[...] = a @ b
         return out

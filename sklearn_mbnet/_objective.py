@@ -37,9 +37,10 @@ class Batch:
     def n_rows(self):
         return self.X.shape[0]
 
-    @property
+    @cached_property
     def total_weight(self):
-        """sum(w) in the weights' dtype, or the number of rows when unweighted."""
+        """sum(w) in the weights' dtype, or the number of rows when unweighted
+        (computed once: a step asks for it several times)."""
         if self.sample_weight is None:
             return self.n_rows
         return self.sample_weight.sum()

@@ -275,12 +275,12 @@ def iter_batches(data, batch_size, order=None):
             yield data.take(rows)
         return
     n_rows = min(batch_size, data.n_rows)
-    gathers = [_kernels.row_gatherer(a, n_rows)
-               for a in (source.X, source.Y, source.sample_weight)]
+    gather_X, gather_Y, gather_w = (_kernels.row_gatherer(a, n_rows)
+                                    for a in (source.X, source.Y, source.sample_weight))
     for rows in gen_batches(data.n_rows, batch_size):
         idx = rows if order is None else order[rows]
         idx = idx if index is None else index[idx]
-        yield Batch(*(gather(idx) for gather in gathers))
+        yield Batch(gather_X(idx), gather_Y(idx), gather_w(idx))
 
 
 @dataclass

@@ -59,11 +59,14 @@ def _exp_cap(dtype):
     return float(np.log(np.finfo(dtype).max) / 2)
 
 
-def _suits_kernel(raw, *others):
-    """Whether arrays can go to a compiled kernel as they are."""
-    return raw.ndim == 2 and all(
-        isinstance(a, np.ndarray) and a.dtype == raw.dtype and a.flags.c_contiguous
-        and a.shape == raw.shape for a in (raw, *others))
+def _suits_kernel(raw, y, out):
+    """Whether arrays can go to a compiled kernel as they are: ndarrays of
+    one dtype and shape, 2-D, C-contiguous."""
+    return (isinstance(y, np.ndarray) and raw.ndim == 2
+            and raw.dtype == y.dtype == out.dtype
+            and raw.shape == y.shape == out.shape
+            and raw.flags.c_contiguous and y.flags.c_contiguous
+            and out.flags.c_contiguous)
 
 
 class Loss:
