@@ -214,6 +214,15 @@ static int matrix_shape(Py_buffer *b, Py_ssize_t *n, Py_ssize_t *k)
     return 0;
 }
 
+/* Release the buffers; None, or NULL with the exception set when not ok. */
+static PyObject *done(Views *v, int ok)
+{
+    release(v);
+    if (!ok)
+        return NULL;
+    Py_RETURN_NONE;
+}
+
 #define DATA(v, i) ((v).view[i].buf)
 #define SIZE(v, i) ((v).view[i].len / (v).view[i].itemsize)
 
@@ -262,11 +271,9 @@ static PyObject *py_adam(PyObject *self, PyObject *const *args, Py_ssize_t nargs
                   (float)lr, (float)b1, (float)(1 - b1), (float)b2,
                   (float)(1 - b2), (float)eps, (float)l2, n_l2);
     ACQUIRE_GIL();
-    release(&v);
-    Py_RETURN_NONE;
+    return done(&v, 1);
 fail:
-    release(&v);
-    return NULL;
+    return done(&v, 0);
 }
 
 /* sgd(w, g, v, lr, momentum, nesterov, l2, n_l2): one SGD step in place, on
@@ -296,11 +303,9 @@ static PyObject *py_sgd(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
         K->sgd_f(DATA(v, 0), DATA(v, 1), DATA(v, 2), n, (float)lr, (float)mu,
                  nesterov, (float)l2, n_l2);
     ACQUIRE_GIL();
-    release(&v);
-    Py_RETURN_NONE;
+    return done(&v, 1);
 fail:
-    release(&v);
-    return NULL;
+    return done(&v, 0);
 }
 
 /* -- layers --------------------------------------------------------------- */
@@ -339,11 +344,9 @@ static PyObject *py_bias_act(PyObject *self, PyObject *const *args,
     else
         K->bias_act_f(DATA(v, 0), DATA(v, 1), DATA(v, 2), n, k, code, keep_z);
     ACQUIRE_GIL();
-    release(&v);
-    Py_RETURN_NONE;
+    return done(&v, 1);
 fail:
-    release(&v);
-    return NULL;
+    return done(&v, 0);
 }
 
 /* act_backward(delta, a, z, bias_grad, code): delta *= f'; bias_grad = column
@@ -382,11 +385,9 @@ static PyObject *py_act_backward(PyObject *self, PyObject *const *args,
     else
         K->act_backward_f(DATA(v, 0), DATA(v, 1), z, bias_grad, n, k, code);
     ACQUIRE_GIL();
-    release(&v);
-    Py_RETURN_NONE;
+    return done(&v, 1);
 fail:
-    release(&v);
-    return NULL;
+    return done(&v, 0);
 }
 
 /* -- losses --------------------------------------------------------------- */
@@ -426,11 +427,9 @@ static PyObject *py_loss_gradient(PyObject *self, PyObject *const *args,
     else
         K->loss_f[code](raw, y, grad, losses, n, k);
     ACQUIRE_GIL();
-    release(&v);
-    Py_RETURN_NONE;
+    return done(&v, 1);
 fail:
-    release(&v);
-    return NULL;
+    return done(&v, 0);
 }
 
 /* -- row gather ----------------------------------------------------------- */
@@ -491,11 +490,9 @@ static PyObject *py_gather(PyObject *self, PyObject *const *args,
     RELEASE_GIL(m * width);
     gather_rows(a, rows, m, out->buf);
     ACQUIRE_GIL();
-    release(&v);
-    Py_RETURN_NONE;
+    return done(&v, 1);
 fail:
-    release(&v);
-    return NULL;
+    return done(&v, 0);
 }
 
 /* -- module --------------------------------------------------------------- */
