@@ -97,13 +97,17 @@ typedef struct {
                       Py_ssize_t, Py_ssize_t, double);
     void (*poisson_f)(const float *, const float *, float *, float *,
                       Py_ssize_t, Py_ssize_t, float);
+    double (*scale_rows_d)(double *, const double *, const double *, double,
+                           double, double *, Py_ssize_t, Py_ssize_t);
+    double (*scale_rows_f)(float *, const float *, const float *, double,
+                           double, float *, Py_ssize_t, Py_ssize_t);
 } Kernels;
 
 #define KERNELS(v) {#v, adam_d_##v, adam_f_##v, sgd_d_##v, sgd_f_##v, \
     bias_act_d_##v, bias_act_f_##v, act_backward_d_##v, act_backward_f_##v, \
     {softmax_loss_d_##v, logistic_loss_d_##v, squared_loss_d_##v, NULL}, \
     {softmax_loss_f_##v, logistic_loss_f_##v, squared_loss_f_##v, NULL}, \
-    poisson_loss_d_##v, poisson_loss_f_##v}
+    poisson_loss_d_##v, poisson_loss_f_##v, scale_rows_d_##v, scale_rows_f_##v}
 
 static const Kernels BASELINE = KERNELS(baseline);
 #if HAVE_VARIANTS
@@ -433,6 +437,66 @@ fail:
     return done(&v, 0);
 }
 
+/* mean_loss_gradient(code, raw, y, w, total, bias_grad, cap): the batch's
+ * weighted mean loss; raw becomes its gradient, w_i (link - y_i) / total
+ * (w None: all ones), and bias_grad the column sums of that. */
+static PyObject *py_mean_loss_gradient(PyObject *self, PyObject *const *args,
+                                       Py_ssize_t nargs)
+{
+    Views v = {.n = 0};
+    Py_ssize_t n, k;
+    const void *w = NULL;
+    if (check_nargs(nargs, 7, "mean_loss_gradient") < 0)
+        return NULL;
+    long code = PyLong_AsLong(args[0]);
+    double total = PyFloat_AsDouble(args[4]), cap = PyFloat_AsDouble(args[6]);
+    if (PyErr_Occurred())
+        return NULL;
+    if (code < 0 || code >= N_LOSSES || !(total > 0)) {
+        PyErr_SetString(PyExc_ValueError, "unknown loss code or total <= 0");
+        return NULL;
+    }
+    char t = hold(&v, args[1], 1, "raw");
+    if (!t || matrix_shape(&v.view[0], &n, &k) < 0 || k < 1
+        || !hold_same(&v, args + 2, 1, 0, n * k, t)
+        || !hold_same(&v, args + 5, 1, 1, k, t))
+        goto fail;
+    if (args[3] != Py_None) {
+        if (!hold_same(&v, args + 3, 1, 0, n, t))
+            goto fail;
+        w = DATA(v, 3);
+    }
+    void *raw = DATA(v, 0), *y = DATA(v, 1), *bias_grad = DATA(v, 2);
+    void *losses = PyMem_Malloc((n ? n : 1) * v.view[0].itemsize);
+    if (!losses) {
+        PyErr_NoMemory();
+        goto fail;
+    }
+    double weighted;
+    RELEASE_GIL(n * k);
+    if (t == 'd') {
+        if (code == LOSS_POISSON)
+            K->poisson_d(raw, y, raw, losses, n, k, cap);
+        else
+            K->loss_d[code](raw, y, raw, losses, n, k);
+        weighted = K->scale_rows_d(raw, losses, w, total, 1.0 / total, bias_grad,
+                                   n, k);
+    } else {
+        if (code == LOSS_POISSON)
+            K->poisson_f(raw, y, raw, losses, n, k, (float)cap);
+        else
+            K->loss_f[code](raw, y, raw, losses, n, k);
+        weighted = K->scale_rows_f(raw, losses, w, total, 1.0 / total, bias_grad,
+                                   n, k);
+    }
+    ACQUIRE_GIL();
+    PyMem_Free(losses);
+    release(&v);
+    return PyFloat_FromDouble(weighted / total);
+fail:
+    return done(&v, 0);
+}
+
 /* -- row gather ----------------------------------------------------------- */
 
 /* Copy rows idx of a (1-D or 2-D, any strides, any alignment, read-only
@@ -544,6 +608,9 @@ static PyMethodDef METHODS[] = {
      "act_backward(delta, a, z, bias_grad, code): delta *= f'; bias_grad = sums."},
     {"loss_gradient", (PyCFunction)(void (*)(void))py_loss_gradient, METH_FASTCALL,
      "loss_gradient(code, raw, y, grad, losses, cap): losses and d loss / d raw."},
+    {"mean_loss_gradient", (PyCFunction)(void (*)(void))py_mean_loss_gradient,
+     METH_FASTCALL,
+     "mean_loss_gradient(code, raw, y, w, total, bias_grad, cap): mean loss."},
     {"gather", (PyCFunction)(void (*)(void))py_gather, METH_FASTCALL,
      "gather(a, idx, out): out[:] = a[idx]."},
     {"variant", py_variant, METH_NOARGS,

@@ -307,3 +307,26 @@ static void NAME(poisson_loss)(const REAL *raw, const REAL *restrict y,
         losses[i] = total + mu_total;
     }
 }
+
+/* The step's scaling of the output gradient, in one pass (Objective): row i
+ * of grad times w_i / total (1 / total unweighted, passed as inv_total),
+ * bias_grad = column sums of the result; returns sum_i w_i losses_i. */
+static double NAME(scale_rows)(REAL *restrict grad, const REAL *restrict losses,
+                               const REAL *restrict w, double total,
+                               double inv_total, REAL *restrict bias_grad,
+                               Py_ssize_t n, Py_ssize_t k)
+{
+    double weighted = 0;
+    for (Py_ssize_t j = 0; j < k; j++)
+        bias_grad[j] = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        REAL *gi = grad + i * k;
+        REAL factor = w ? (REAL)(w[i] / total) : (REAL)inv_total;
+        for (Py_ssize_t j = 0; j < k; j++) {
+            gi[j] *= factor;
+            bias_grad[j] += gi[j];
+        }
+        weighted += w ? (double)w[i] * losses[i] : (double)losses[i];
+    }
+    return weighted;
+}

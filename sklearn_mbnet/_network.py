@@ -140,10 +140,21 @@ class Network:
             h = layer.forward(h, out[:n], ctx)
         return h
 
-    def backward(self, delta):
-        """Fill ``grad`` from ``delta = dL/draw`` of the last ``forward``."""
+    @property
+    def output_intercept_grad(self):
+        """The view of ``grad`` holding the output layer's bias gradient."""
+        return self._grad_views[1][-1]
+
+    def backward(self, delta, output_bias_grad_done=False):
+        """Fill ``grad`` from ``delta = dL/draw`` of the last ``forward``;
+        the output bias's part is left as it is if ``output_bias_grad_done``
+        (the loss's compiled kernel wrote it in the same pass as delta)."""
         n = delta.shape[0]
-        for layer, out in zip(reversed(self.layers), reversed(self._deltas)):
+        layers, outs = reversed(self.layers), reversed(self._deltas)
+        output, out = next(layers), next(outs)
+        delta = output.backward(delta, None if out is None else out[:n],
+                                bias_grad=not output_bias_grad_done)
+        for layer, out in zip(layers, outs):
             delta = layer.backward(delta, None if out is None else out[:n])
 
     def raw_output(self, X):

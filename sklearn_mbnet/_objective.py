@@ -122,6 +122,11 @@ class Objective:
         """Mean data loss; ``network.grad`` = its gradient, without the penalty."""
         net, total = self.network, batch.total_weight
         raw = net.forward(batch.X, ctx or StepContext(training=True))
+        value = self.loss.compiled_mean_gradient(batch.Y, raw, batch.sample_weight,
+                                                 total, net.output_intercept_grad)
+        if value is not None:  # one pass; the output bias gradient is filled
+            net.backward(raw, output_bias_grad_done=True)
+            return value
         losses, delta = self.loss.loss_gradient(batch.Y, raw, gradient_out=raw)
         # The weighted mean: dJ/draw_i = w_i (link(raw_i) - y_i) / sum(w).
         if batch.sample_weight is None:

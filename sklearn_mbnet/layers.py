@@ -93,14 +93,15 @@ class Linear:
         self._x = x
         return self._affine(x, out)
 
-    def backward(self, delta, out):
-        """Fill ``dL/dW = x.T @ delta`` and ``dL/db = sum of delta's rows``.
+    def backward(self, delta, out, bias_grad=True):
+        """Fill ``dL/dW = x.T @ delta`` and ``dL/db = sum of delta's rows``
+        (the latter unless ``bias_grad`` is False: written already).
 
         Returns ``dL/dx = delta @ W.T`` written into ``out``, or None when
         ``out`` is None (the first layer has no use for it).
         """
         _kernels.matmul(self._x.T, delta, self.coef_grad)
-        if not self.bias_in_activation:
+        if bias_grad and not self.bias_in_activation:
             _kernels.column_sums(delta, self.intercept_grad)
         return None if out is None else np.matmul(delta, self.coef.T, out=out)
 

@@ -59,10 +59,10 @@ def _exp_cap(dtype):
     return float(np.log(np.finfo(dtype).max) / 2)
 
 
-def _suits_kernel(raw, y, out):
+def _suits_kernel(raw, y, out, ndim=2):
     """Whether arrays can go to a compiled kernel as they are: ndarrays of
-    one dtype and shape, 2-D, C-contiguous."""
-    return (isinstance(y, np.ndarray) and raw.ndim == 2
+    one dtype and shape, ``ndim``-D, C-contiguous."""
+    return (isinstance(y, np.ndarray) and raw.ndim == ndim
             and raw.dtype == y.dtype == out.dtype
             and raw.shape == y.shape == out.shape
             and raw.flags.c_contiguous and y.flags.c_contiguous
@@ -126,6 +126,23 @@ class Loss:
         losses = np.empty(raw.shape[0], raw.dtype)
         kernels.loss_gradient(code, raw, y, gradient_out, losses, _exp_cap(raw.dtype))
         return losses, gradient_out
+
+    def compiled_mean_gradient(self, y, raw, sample_weight, total, bias_grad):
+        """The batch's weighted mean loss by one compiled kernel, or None
+        where the NumPy path must run (``Objective`` does it then).
+
+        ``raw`` is overwritten by the gradient of the mean, w_i (link(raw_i)
+        - y_i) / total, and ``bias_grad`` by its column sums (the output
+        layer's intercept gradient).
+        """
+        code = _kernels.loss_code(self.name)
+        kernels = None if code is None else _kernels.compiled()
+        if kernels is None or not _suits_kernel(raw, y, raw) or not (
+                sample_weight is None or _suits_kernel(sample_weight, sample_weight,
+                                                       sample_weight, ndim=1)):
+            return None
+        return kernels.mean_loss_gradient(code, raw, y, sample_weight, float(total),
+                                          bias_grad, _exp_cap(raw.dtype))
 
     def check_target(self, y):
         """Targets every loss accepts: any finite number."""

@@ -17,6 +17,8 @@ import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
 from sklearn_mbnet import MLPClassifier, MLPRegressor, _kernels, kernels_in_use
+from sklearn_mbnet._network import Network
+from sklearn_mbnet._objective import Batch, Objective
 from sklearn_mbnet.layers import ACTIVATIONS, Linear
 from sklearn_mbnet.losses import LOSSES
 from sklearn_mbnet.optimizers import SGD, Adam
@@ -120,6 +122,35 @@ def test_loss_kernels_match_numpy(name, shape, dtype, special, variant):
         assert g.dtype == e.dtype and g.shape == e.shape
         assert_allclose(g, e, rtol=RTOL[dtype] * 10, atol=RTOL[dtype],
                         equal_nan=True)
+
+
+def _objective_on(path, name, dtype, weighted, n_rows):
+    """(value, gradient vector) of one batch's objective on one path."""
+    k = 1 if name in ("squared_error", "poisson") else 4
+    net = Network([5, 7, k], "tanh", dtype)
+    net.init_glorot(np.random.RandomState(0))
+    net.allocate(n_rows)
+    X = _values((n_rows, 5), dtype, 9)
+    w = np.random.RandomState(10).rand(n_rows).astype(dtype) if weighted else None
+    batch = Batch(X, _targets(name, (n_rows, k), dtype), w)
+    with _kernels.use(path):
+        value = Objective(net, LOSSES[name](), alpha=0.1).value_and_grad(batch)
+    return value, net.grad.copy()
+
+
+@needs_compiled
+@pytest.mark.parametrize("n_rows", [1, 13])
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("name", sorted(_kernels._ckernels.LOSSES)
+                         if _kernels._ckernels else [])
+def test_fused_output_gradient_matches_numpy(name, dtype, weighted, n_rows, variant):
+    """The loss, its scaling by w_i / sum(w) and the output bias gradient in
+    one kernel: the objective's value and whole gradient as on NumPy's path."""
+    value, grad = _objective_on("compiled", name, dtype, weighted, n_rows)
+    expected_value, expected_grad = _objective_on("numpy", name, dtype, weighted, n_rows)
+    assert_allclose(value, expected_value, rtol=RTOL[dtype] * 10)
+    assert_allclose(grad, expected_grad, rtol=RTOL[dtype] * 10, atol=RTOL[dtype])
 
 
 def _step(optimizer, path, n, dtype, l2, steps=3):

@@ -470,14 +470,18 @@ class _InterruptingLoss:
 
     def __getattr__(self, name):
         attr = getattr(self._loss, name)
-        if name != "loss_gradient":
+        if name not in ("loss_gradient", "compiled_mean_gradient"):
             return attr
 
         def counted(*args, **kwargs):
-            self.calls += 1
-            if self.calls == self._at:
-                raise KeyboardInterrupt
-            return attr(*args, **kwargs)
+            # A batch's loss is either call (the compiled kernel, where it
+            # runs, returns the value; None sends the step to loss_gradient).
+            result = attr(*args, **kwargs)
+            if name == "loss_gradient" or result is not None:
+                self.calls += 1
+                if self.calls == self._at:
+                    raise KeyboardInterrupt
+            return result
 
         return counted
 
