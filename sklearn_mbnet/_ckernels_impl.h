@@ -178,43 +178,41 @@ static void NAME(act_backward)(REAL *restrict delta, const REAL *restrict a,
                                REAL *restrict bias_grad, Py_ssize_t n,
                                Py_ssize_t k, int code)
 {
-    if (bias_grad)
-        for (Py_ssize_t j = 0; j < k; j++)
-            bias_grad[j] = 0;
-    for (Py_ssize_t i = 0; i < n; i++) {
-        REAL *di = delta + i * k;
-        const REAL *ai = a + i * k, *zi = z ? z + i * k : NULL;
-        switch (code) {
-        case ACT_IDENTITY:
-            break;
-        case ACT_RELU:
-            for (Py_ssize_t j = 0; j < k; j++) {
-                REAL one = 1, slope = ai[j] > 0 ? one : 0;
-                di[j] *= slope;
-            }
-            break;
-        case ACT_LEAKY_RELU:
-            for (Py_ssize_t j = 0; j < k; j++) {
-                REAL one = 1, slope = ai[j] > 0 ? one : (REAL)0.01;
-                di[j] *= slope;
-            }
-            break;
-        case ACT_TANH:
-            for (Py_ssize_t j = 0; j < k; j++)
-                di[j] *= 1 - ai[j] * ai[j];
-            break;
-        case ACT_LOGISTIC:  /* in NumPy's order: (delta a) (1 - a) */
-            for (Py_ssize_t j = 0; j < k; j++)
-                di[j] = di[j] * ai[j] * (1 - ai[j]);
-            break;
-        default:
-            for (Py_ssize_t j = 0; j < k; j++)
-                di[j] *= NAME(slope)(code, zi ? zi[j] : 0, ai[j]);
+    const Py_ssize_t size = n * k;  /* one long loop over the batch, then sums */
+    switch (code) {
+    case ACT_IDENTITY:
+        break;
+    case ACT_RELU:
+        for (Py_ssize_t t = 0; t < size; t++) {
+            REAL one = 1, slope = a[t] > 0 ? one : 0;
+            delta[t] *= slope;
         }
-        if (bias_grad)
-            for (Py_ssize_t j = 0; j < k; j++)
-                bias_grad[j] += di[j];
+        break;
+    case ACT_LEAKY_RELU:
+        for (Py_ssize_t t = 0; t < size; t++) {
+            REAL one = 1, slope = a[t] > 0 ? one : (REAL)0.01;
+            delta[t] *= slope;
+        }
+        break;
+    case ACT_TANH:
+        for (Py_ssize_t t = 0; t < size; t++)
+            delta[t] *= 1 - a[t] * a[t];
+        break;
+    case ACT_LOGISTIC:  /* in NumPy's order: (delta a) (1 - a) */
+        for (Py_ssize_t t = 0; t < size; t++)
+            delta[t] = delta[t] * a[t] * (1 - a[t]);
+        break;
+    default:
+        for (Py_ssize_t t = 0; t < size; t++)
+            delta[t] *= NAME(slope)(code, z ? z[t] : 0, a[t]);
     }
+    if (!bias_grad)
+        return;
+    for (Py_ssize_t j = 0; j < k; j++)
+        bias_grad[j] = 0;
+    for (Py_ssize_t i = 0; i < n; i++)
+        for (Py_ssize_t j = 0; j < k; j++)
+            bias_grad[j] += delta[i * k + j];
 }
 
 /* Multiclass log loss (losses.MultinomialLogLoss), row by row:
