@@ -129,9 +129,10 @@ class Activation:
 
     def __init__(self):
         self._z = self._a = self._bias = self._bias_grad = None
-        # The compiled kernels' number for f (None: NumPy only, as for an
-        # activation defined outside the package).
-        self._code = _kernels.activation_code(self.name)
+        # The compiled kernels' number for f; None (NumPy only) for an
+        # activation defined outside this module, even under a builtin name.
+        self._code = (_kernels.activation_code(self.name)
+                      if type(self).__module__ == __name__ else None)
 
     @property
     def in_place(self):

@@ -119,13 +119,20 @@ class Loss:
     def _compiled_pointwise(self, y, raw, gradient_out):
         """``pointwise`` by the compiled kernel where this loss has one and
         the arrays suit it (one dtype, C-contiguous, 2-D); else (None, None)."""
-        code = _kernels.loss_code(self.name)
+        code = self._kernel_code()
         kernels = None if code is None else _kernels.compiled()
         if kernels is None or not _suits_kernel(raw, y, gradient_out):
             return None, None
         losses = np.empty(raw.shape[0], raw.dtype)
         kernels.loss_gradient(code, raw, y, gradient_out, losses, _exp_cap(raw.dtype))
         return losses, gradient_out
+
+    def _kernel_code(self):
+        """The compiled kernels' number for this loss; None (NumPy only) for
+        a loss defined outside this module, even under a builtin name."""
+        if type(self).__module__ != __name__:
+            return None
+        return _kernels.loss_code(self.name)
 
     def compiled_mean_gradient(self, y, raw, sample_weight, total, bias_grad):
         """The batch's weighted mean loss by one compiled kernel, or None
@@ -135,7 +142,7 @@ class Loss:
         - y_i) / total, and ``bias_grad`` by its column sums (the output
         layer's intercept gradient).
         """
-        code = _kernels.loss_code(self.name)
+        code = self._kernel_code()
         kernels = None if code is None else _kernels.compiled()
         if kernels is None or not _suits_kernel(raw, y, raw) or not (
                 sample_weight is None or _suits_kernel(sample_weight, sample_weight,

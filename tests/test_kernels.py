@@ -316,3 +316,31 @@ def test_environment_variable_forces_the_numpy_path():
     result = subprocess.run([sys.executable, "-c", code], env=env, check=True,
                             capture_output=True, text=True)
     assert result.stdout.strip() == "numpy"
+
+
+def test_activations_and_losses_defined_elsewhere_keep_their_own_formulas(monkeypatch):
+    """A subclass outside the package, even under a builtin name, runs its
+    own NumPy formula, never the builtin's compiled kernel."""
+    monkeypatch.setitem(ACTIVATIONS, "tanh", ACTIVATIONS["tanh"])  # restored after
+    monkeypatch.setitem(LOSSES, "squared_error", LOSSES["squared_error"])
+
+    class DoubledTanh(ACTIVATIONS["tanh"]):
+        name = "tanh"
+
+        def function(self, z, out):
+            return np.multiply(np.tanh(z, out=out), 2.0, out=out)
+
+    class HalvedSquaredError(LOSSES["squared_error"]):
+        name = "squared_error"
+
+        def pointwise(self, y, raw, gradient_out):
+            losses, grad = super().pointwise(y, raw, gradient_out)
+            return losses / 2, grad
+
+    act, linear = DoubledTanh(), Linear(*(np.zeros(s) for s in ((1, 3), 3, (1, 3), 3)))
+    act.own_bias(linear)
+    x = _values((4, 3), np.float64)
+    assert_allclose(act.forward(x.copy(), np.empty_like(x), None), 2 * np.tanh(x))
+    y, raw = _values((4, 1), np.float64, 1), _values((4, 1), np.float64, 2)
+    losses, _ = HalvedSquaredError().loss_gradient(y, raw.copy())
+    assert_allclose(losses, 0.25 * ((raw - y) ** 2)[:, 0])
