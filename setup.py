@@ -55,11 +55,15 @@ class OptionalBuildExt(build_ext):
 
 KERNELS = Extension(
     "sklearn_mbnet._ckernels",
-    sources=["sklearn_mbnet/_ckernels.c"],
+    sources=[f"sklearn_mbnet/_ckernels{part}.c"
+             for part in ("", "_args", "_gather", "_variants")],
+    depends=[f"sklearn_mbnet/_ckernels{part}.h" for part in ("", "_impl", "_types")],
     # No -ffast-math: the kernels keep IEEE semantics (NaN and inf propagate
     # as in NumPy). -fno-math-errno only lets sqrt vectorise: nothing reads
-    # errno. Per-CPU variants come from target pragmas in the source.
-    extra_compile_args=["-O3", "-std=c99", "-fno-math-errno"] if sys.platform != "win32" else ["/O2"],
+    # errno. Per-CPU variants come from target pragmas in the source; only
+    # PyInit__ckernels is exported.
+    extra_compile_args=(["-O3", "-std=c99", "-fno-math-errno", "-fvisibility=hidden"]
+                        if sys.platform != "win32" else ["/O2"]),
 )
 
 setup(ext_modules=[KERNELS], cmdclass={"build_ext": OptionalBuildExt})
