@@ -59,14 +59,22 @@ def _exp_cap(dtype):
     return float(np.log(np.finfo(dtype).max) / 2)
 
 
-def _suits_kernel(raw, y, out, ndim=2):
+def _suits_kernel(raw, y, out):
     """Whether arrays can go to a compiled kernel as they are: ndarrays of
-    one dtype and shape, ``ndim``-D, C-contiguous."""
-    return (isinstance(y, np.ndarray) and raw.ndim == ndim
+    one dtype and shape, 2-D, C-contiguous."""
+    return (isinstance(y, np.ndarray) and raw.ndim == 2
             and raw.dtype == y.dtype == out.dtype
             and raw.shape == y.shape == out.shape
             and raw.flags.c_contiguous and y.flags.c_contiguous
             and out.flags.c_contiguous)
+
+
+def _suits_weights(w, raw):
+    """Whether sample weights (or None) can go to a compiled kernel with
+    ``raw``: one per row, of its dtype, contiguous."""
+    return w is None or (isinstance(w, np.ndarray) and w.ndim == 1
+                         and w.dtype == raw.dtype and w.flags.c_contiguous
+                         and len(w) == raw.shape[0])
 
 
 class Loss:
@@ -144,9 +152,8 @@ class Loss:
         """
         code = self._kernel_code()
         kernels = None if code is None else _kernels.compiled()
-        if kernels is None or not _suits_kernel(raw, y, raw) or not (
-                sample_weight is None or _suits_kernel(sample_weight, sample_weight,
-                                                       sample_weight, ndim=1)):
+        if (kernels is None or not _suits_kernel(raw, y, raw)
+                or not _suits_weights(sample_weight, raw)):
             return None
         return kernels.mean_loss_gradient(code, raw, y, sample_weight, float(total),
                                           bias_grad, _exp_cap(raw.dtype))
