@@ -328,3 +328,22 @@ static double NAME(scale_rows)(REAL *restrict grad, const REAL *restrict losses,
     }
     return weighted;
 }
+
+/* This header's parameters, undefined for the next instantiation. */
+#undef REAL
+#undef NAME
+#undef EXP
+#undef EXPM1
+#undef LOG
+#undef LOG1P
+#undef TANH
+#undef ERFC
+#undef SQRT
+#undef INT
+#undef EXP_SHIFTER
+#undef EXP_LOW
+#undef EXP_BIAS
+#undef MANTISSA_BITS
+#undef LN2_HI
+#undef LN2_LO
+#undef EXP_DEGREE

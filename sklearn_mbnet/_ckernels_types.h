@@ -18,24 +18,7 @@
 #define TANH tanh
 #define ERFC erfc
 #define SQRT sqrt
-#include "_ckernels_impl.h"
-#undef REAL
-#undef NAME
-#undef EXP
-#undef EXPM1
-#undef LOG
-#undef LOG1P
-#undef TANH
-#undef ERFC
-#undef SQRT
-#undef INT
-#undef EXP_SHIFTER
-#undef EXP_LOW
-#undef EXP_BIAS
-#undef MANTISSA_BITS
-#undef LN2_HI
-#undef LN2_LO
-#undef EXP_DEGREE
+#include "_ckernels_impl.h"  /* which undefines the macros above */
 
 #define REAL float
 #define NAME(fn) KCAT(fn, f, VARIANT)
@@ -54,21 +37,4 @@
 #define TANH tanhf
 #define ERFC erfcf
 #define SQRT sqrtf
-#include "_ckernels_impl.h"
-#undef REAL
-#undef NAME
-#undef EXP
-#undef EXPM1
-#undef LOG
-#undef LOG1P
-#undef TANH
-#undef ERFC
-#undef SQRT
-#undef INT
-#undef EXP_SHIFTER
-#undef EXP_LOW
-#undef EXP_BIAS
-#undef MANTISSA_BITS
-#undef LN2_HI
-#undef LN2_LO
-#undef EXP_DEGREE
+#include "_ckernels_impl.h"  /* which undefines the macros above */
