@@ -42,6 +42,18 @@ def test_epoch_bar_rewrites_one_line():
     assert text.endswith("\n") and text.count("\n") == 1
 
 
+def _run_with_stdout_on_a_terminal(code):
+    """Run ``code`` in a new Python whose stdout is a pseudo-terminal; the
+    finished process, its stderr captured."""
+    leader, follower = pty.openpty()
+    try:
+        return subprocess.run([sys.executable, "-c", code], stdout=follower,
+                              stderr=subprocess.PIPE, timeout=120, check=True)
+    finally:
+        os.close(follower)
+        os.close(leader)
+
+
 def test_a_fit_in_a_pseudo_terminal_shows_the_bar_on_stderr():
     code = (
         "import numpy as np, warnings; from sklearn_mbnet import MLPRegressor\n"
@@ -50,13 +62,7 @@ def test_a_fit_in_a_pseudo_terminal_shows_the_bar_on_stderr():
         "MLPRegressor(hidden_layer_sizes=(4,), max_iter=5, verbose=True,\n"
         "             random_state=0).fit(X, X[:, 0])\n"
     )
-    leader, follower = pty.openpty()
-    try:
-        done = subprocess.run([sys.executable, "-c", code], stdout=follower,
-                              stderr=subprocess.PIPE, timeout=120, check=True)
-    finally:
-        os.close(follower)
-        os.close(leader)
+    done = _run_with_stdout_on_a_terminal(code)
     err = done.stderr.decode()
     assert err.count("\rEpoch ") == 5 and "Epoch 5/5 [" in err
     assert "Iteration" not in err and "batch" not in err  # short epochs: no more
@@ -107,13 +113,7 @@ def test_a_long_epoch_in_a_pseudo_terminal_shows_its_steps():
         "MLPRegressor(hidden_layer_sizes=(4,), max_iter=2, verbose=True, batch_size=10,\n"
         "             random_state=0, callbacks=[slow]).fit(X, X[:, 0])\n"
     )
-    leader, follower = pty.openpty()
-    try:
-        done = subprocess.run([sys.executable, "-c", code], stdout=follower,
-                              stderr=subprocess.PIPE, timeout=120, check=True)
-    finally:
-        os.close(follower)
-        os.close(leader)
+    done = _run_with_stdout_on_a_terminal(code)
     lines = done.stderr.decode().split("\r")[1:]
     # 0.5 s epochs, a rewrite at most every 0.2 s: one or two within each.
     within = [line for line in lines if " batch " in line]
